@@ -1,0 +1,43 @@
+# The two commands: `make run` and `make test` (each does the whole set-up first).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+HOST ?= 127.0.0.1
+WORKERS ?= 1
+export DJANGO_SETTINGS_MODULE ?= kbapi.settings
+
+.PHONY: install setup run test lint format schema check-schema bench clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+setup: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py loadkb
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+run: setup
+	$(VENV)/bin/uvicorn kbapi.asgi:application --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+schema: install
+	$(PY) manage.py spectacular --file schema.yml --validate --fail-on-warn
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

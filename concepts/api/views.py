@@ -1,0 +1,82 @@
+"""Viewsets of categories, tags, concepts and examples."""
+
+from concepts import selectors, services
+from concepts.filters import CategoryFilter, ConceptFilter, ExampleFilter, TagFilter
+from concepts.models import Category, Tag
+from kbapi.viewsets import ServiceModelViewSet
+
+from . import serializers
+
+
+class CategoryViewSet(ServiceModelViewSet):
+    """Broad kinds of concept: database type, data model, design pattern, practice, ..."""
+
+    queryset = Category.objects.all()
+    serializer_class = serializers.CategorySerializer
+    filterset_class = CategoryFilter
+    search_fields = ["name", "description"]
+    ordering_fields = ["name", "slug", "updated_at"]
+    create_service = services.category_create
+    update_service = services.category_update
+    delete_service = services.category_delete
+    service_object = "category"
+
+
+class TagViewSet(ServiceModelViewSet):
+    """Free labels across categories (week-1, nosql, deployment, ...)."""
+
+    queryset = Tag.objects.all()
+    serializer_class = serializers.TagSerializer
+    filterset_class = TagFilter
+    search_fields = ["name", "slug"]
+    ordering_fields = ["name", "slug", "updated_at"]
+    create_service = services.tag_create
+    update_service = services.tag_update
+    delete_service = services.tag_delete
+    service_object = "tag"
+
+
+class ConceptViewSet(ServiceModelViewSet):
+    """Concepts of the course notes: brief in lists, in full with examples and relations."""
+
+    queryset = selectors.concept_list()
+    serializer_class = serializers.ConceptSerializer
+    filterset_class = ConceptFilter
+    search_fields = ["name", "summary"]
+    ordering_fields = ["name", "slug", "created_at", "updated_at"]
+    create_service = services.concept_create
+    update_service = services.concept_update
+    delete_service = services.concept_delete
+    service_object = "concept"
+
+    def get_queryset(self):
+        if self.action == "list":
+            return selectors.concept_list()
+        return selectors.concept_detail()
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return serializers.ConceptBriefSerializer
+        return serializers.ConceptSerializer
+
+
+class ExampleViewSet(ServiceModelViewSet):
+    """Real systems, code snippets and use cases, each tied to the concepts it shows."""
+
+    queryset = selectors.example_list()
+    serializer_class = serializers.ExampleSerializer
+    filterset_class = ExampleFilter
+    search_fields = ["name", "description"]
+    ordering_fields = ["name", "slug", "kind", "updated_at"]
+    create_service = services.example_create
+    update_service = services.example_update
+    delete_service = services.example_delete
+    service_object = "example"
+
+    def get_queryset(self):
+        return selectors.example_list()
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return serializers.ExampleBriefSerializer
+        return serializers.ExampleSerializer

@@ -1,0 +1,52 @@
+"""One FilterSet per model: the fields a client filters concepts and examples by."""
+
+import django_filters
+
+from .models import Category, Concept, Example, Tag
+
+
+class CategoryFilter(django_filters.FilterSet):
+    name = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+
+    class Meta:
+        model = Category
+        fields = ["name"]
+
+
+class TagFilter(django_filters.FilterSet):
+    name = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+
+    class Meta:
+        model = Tag
+        fields = ["name"]
+
+
+class ConceptFilter(django_filters.FilterSet):
+    category = django_filters.CharFilter(
+        field_name="category__slug", lookup_expr="exact", help_text="Category slug."
+    )
+    tag = django_filters.CharFilter(
+        field_name="tags__slug", lookup_expr="exact", help_text="Tag slug.", distinct=True
+    )
+    name = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+    source = django_filters.CharFilter(
+        field_name="source", lookup_expr="icontains", help_text="Section of the notes."
+    )
+    updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Concept
+        fields = ["category", "tag", "name", "source", "updated_after"]
+
+
+class ExampleFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(field_name="kind", choices=Example.Kind.choices)
+    concept = django_filters.CharFilter(
+        field_name="concepts__slug", lookup_expr="exact", help_text="Concept slug.", distinct=True
+    )
+    language = django_filters.CharFilter(field_name="language", lookup_expr="iexact")
+    name = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+
+    class Meta:
+        model = Example
+        fields = ["kind", "concept", "language", "name"]

@@ -1,0 +1,28 @@
+"""Liveness and readiness probes for load balancers and orchestrators."""
+
+from django.db import connection
+from django.db.utils import DatabaseError
+from django.http import JsonResponse
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+def healthz(request):
+    """200 while the process lives; touches nothing else."""
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def readyz(request):
+    """200 when the database answers a query, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        connection.close_if_unusable_or_obsolete()
+        return JsonResponse(
+            {"status": 503, "code": "database_unavailable", "message": str(exc).strip()[:200]},
+            status=503,
+        )
+    return JsonResponse({"status": "ok", "database": connection.vendor})

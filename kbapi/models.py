@@ -1,0 +1,32 @@
+"""Abstract bases shared by the knowledge-base models."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+
+SLUG_MAX_LENGTH = 80
+slug_validator = RegexValidator(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+    "Use lowercase letters, digits and single hyphens (for example 'key-value-store').",
+    code="invalid_slug",
+)
+
+
+class SlugField(models.SlugField):
+    """A slug as the API addresses objects: lowercase words joined by single hyphens."""
+
+    default_validators = [slug_validator]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", SLUG_MAX_LENGTH)
+        super().__init__(*args, **kwargs)
+
+
+class Versioned(models.Model):
+    """A version counter (ETags, compare-and-set) and timestamps."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,53 @@
+"""drf-spectacular hooks: document the shared error shape on every operation."""
+
+ERROR_COMPONENT = {
+    "type": "object",
+    "description": "The shape of every error response.",
+    "properties": {
+        "status": {"type": "integer", "description": "HTTP status code."},
+        "code": {"type": "string", "description": "Machine-readable error code."},
+        "message": {"type": "string", "description": "Readable explanation."},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {},
+            "description": "Field errors, on validation failures.",
+        },
+    },
+    "required": ["status", "code", "message"],
+    "additionalProperties": True,
+}
+
+COMMON = {
+    "400": "Bad input (validation error, malformed JSON, bad parameter).",
+    "404": "Not found.",
+    "429": "Too many requests; see the Retry-After header.",
+    "500": "Internal server error.",
+}
+WRITES = {
+    "401": "Authentication credentials were not provided or are invalid.",
+    "403": "You do not have permission to perform this action.",
+    "405": "Method not allowed.",
+    "409": "Conflict with stored data (duplicate, or the object is still needed).",
+    "412": "Precondition failed: the If-Match version is stale.",
+    "413": "Request body too large.",
+    "415": "Unsupported media type; send application/json.",
+    "428": "Precondition required: send If-Match.",
+}
+WRITE_METHODS = {"post", "put", "patch", "delete"}
+
+
+def add_error_responses(result, generator, request, public):
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_COMPONENT
+    ref = {"$ref": "#/components/schemas/Error"}
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            codes = dict(COMMON)
+            if method in WRITE_METHODS:
+                codes.update(WRITES)
+            responses = operation.setdefault("responses", {})
+            for code, description in codes.items():
+                responses.setdefault(
+                    code,
+                    {"description": description, "content": {"application/json": {"schema": ref}}},
+                )
+    return result

@@ -1,0 +1,49 @@
+"""The viewset every knowledge-base resource shares: writes go through services."""
+
+from collections.abc import Callable
+
+from rest_framework import viewsets
+
+CHANGE_MESSAGE_HEADER = "HTTP_X_CHANGE_MESSAGE"
+CHANGE_MESSAGE_MAX = 500
+
+
+class ServiceModelViewSet(viewsets.ModelViewSet):
+    """A ModelViewSet whose create/update/delete call the app's services.
+
+    Subclasses name their services and the keyword the update/delete services
+    take the object by (``service_object = "concept"``).
+    """
+
+    lookup_field = "slug"
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+    create_service: Callable
+    update_service: Callable
+    delete_service: Callable
+    service_object: str
+
+    def write_context(self) -> dict:
+        message = self.request.META.get(CHANGE_MESSAGE_HEADER, "")[:CHANGE_MESSAGE_MAX]
+        return {"actor": self.request.user, "change_message": message}
+
+    def versioned_context(self) -> dict:
+        return {**self.write_context(), "expected_version": self.expected_version()}
+
+    def expected_version(self) -> int | None:
+        """The version the client last saw (from ``If-Match``), if it sent one."""
+        return None
+
+    def perform_create(self, serializer):
+        serializer.instance = type(self).create_service(
+            **serializer.validated_data, **self.write_context()
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = type(self).update_service(
+            **{self.service_object: serializer.instance},
+            data=serializer.validated_data,
+            **self.versioned_context(),
+        )
+
+    def perform_destroy(self, instance):
+        type(self).delete_service(**{self.service_object: instance}, **self.versioned_context())

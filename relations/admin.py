@@ -1,0 +1,113 @@
+"""Admin for editors: relations, and comparisons with their aspects inline."""
+
+from django import forms
+from django.contrib import admin
+
+from kbapi.admin import ServiceAdmin
+from relations import services
+from relations.models import Aspect, Comparison, Relation
+
+
+@admin.register(Relation)
+class RelationAdmin(ServiceAdmin):
+    list_display = ("source", "type", "target", "note")
+    list_filter = ("type",)
+    search_fields = ("source__name", "source__slug", "target__name", "target__slug", "note")
+    autocomplete_fields = ("source", "target")
+    create_service = services.relation_create
+    update_service = services.relation_update
+    delete_service = services.relation_delete
+    service_object = "relation"
+    service_fields = ("source", "type", "target", "note")
+
+
+class AspectForm(forms.ModelForm):
+    values = forms.JSONField(
+        help_text='One value per compared concept: {"concept-slug": "text", ...}'
+    )
+
+    class Meta:
+        model = Aspect
+        fields = ("position", "name")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["values"] = {
+                v.concept.slug: v.value for v in self.instance.values.select_related("concept")
+            }
+
+
+class AspectInline(admin.StackedInline):
+    """The comparison's rows; saved through ``comparison_update`` as a whole."""
+
+    model = Aspect
+    form = AspectForm
+    extra = 0
+    ordering = ("position",)
+
+
+class ComparedConceptsField(forms.CharField):
+    """The compared concepts, as slugs in column order (``a, b, c``)."""
+
+    def to_python(self, value):
+        return [slug.strip() for slug in (value or "").split(",") if slug.strip()]
+
+
+class ComparisonForm(forms.ModelForm):
+    concept_slugs = ComparedConceptsField(
+        label="Concepts", help_text="Slugs of the compared concepts, in column order."
+    )
+
+    class Meta:
+        model = Comparison
+        fields = ("slug", "title", "summary", "verdict")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            items = self.instance.items.select_related("concept")
+            self.initial["concept_slugs"] = ", ".join(item.concept.slug for item in items)
+
+    def clean_concept_slugs(self):
+        slugs = self.cleaned_data["concept_slugs"]
+        found = services.concepts_by_slug(slugs)
+        missing = [slug for slug in slugs if slug not in found]
+        if missing:
+            raise forms.ValidationError(f"Unknown concepts: {', '.join(missing)}")
+        return [found[slug] for slug in slugs]
+
+
+@admin.register(Comparison)
+class ComparisonAdmin(ServiceAdmin):
+    form = ComparisonForm
+    list_display = ("title", "slug", "updated_at")
+    search_fields = ("title", "slug", "summary")
+    inlines = (AspectInline,)
+    update_service = services.comparison_update
+    delete_service = services.comparison_delete
+    service_object = "comparison"
+    service_fields = services.COMPARISON_FIELDS
+
+    def save_model(self, request, obj, form, change):
+        # Comparisons are written whole (fields, concepts and aspects) in save_related.
+        self._pending = (obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        obj = form.instance
+        aspects = [
+            {"name": f.cleaned_data["name"], "values": f.cleaned_data["values"]}
+            for formset in formsets
+            for f in sorted(formset.forms, key=lambda f: f.cleaned_data.get("position") or 0)
+            if f.cleaned_data and not formset._should_delete_form(f)
+        ]
+        data = {**self.service_data(form), "concepts": form.cleaned_data["concept_slugs"]}
+        data["aspects"] = aspects
+        context = self.service_context(request, form)
+        if change:
+            stored = Comparison.objects.get(pk=obj.pk)
+            saved = services.comparison_update(comparison=stored, data=data, **context)
+        else:
+            saved = services.comparison_create(**data, **context)
+        obj.pk = saved.pk
+        obj._state.adding = False

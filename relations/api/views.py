@@ -1,0 +1,77 @@
+"""Viewsets of relations and comparisons."""
+
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+
+from kbapi.viewsets import ServiceModelViewSet
+from relations import selectors, services
+from relations.filters import ComparisonFilter, RelationFilter
+
+from . import serializers
+
+KEY_PARAMETER = OpenApiParameter(
+    "key",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="The edge as `source--type--target`, e.g. `key-value-store--is-a--non-relational-database`.",
+)
+
+
+@extend_schema_view(
+    retrieve=extend_schema(parameters=[KEY_PARAMETER]),
+    update=extend_schema(parameters=[KEY_PARAMETER]),
+    partial_update=extend_schema(parameters=[KEY_PARAMETER]),
+    destroy=extend_schema(parameters=[KEY_PARAMETER]),
+)
+class RelationViewSet(ServiceModelViewSet):
+    """Typed, directed edges between concepts, addressed by `source--type--target`."""
+
+    queryset = selectors.relation_list()
+    serializer_class = serializers.RelationSerializer
+    filterset_class = RelationFilter
+    search_fields = ["note", "source__name", "target__name"]
+    ordering_fields = ["type", "source__slug", "target__slug", "updated_at"]
+    lookup_field = "key"
+    lookup_value_regex = r"[a-z0-9-]+"
+    create_service = services.relation_create
+    update_service = services.relation_update
+    delete_service = services.relation_delete
+    service_object = "relation"
+
+    def get_queryset(self):
+        return selectors.relation_list()
+
+    def get_object(self):
+        lookup = selectors.relation_by_key(self.kwargs["key"])
+        if lookup is None:
+            raise Http404("A relation key has the form source--type--target.")
+        relation = self.get_queryset().filter(**lookup).first()
+        if relation is None:
+            raise Http404("No relation has that key.")
+        self.check_object_permissions(self.request, relation)
+        return relation
+
+
+class ComparisonViewSet(ServiceModelViewSet):
+    """Curated side-by-side comparisons: aspects (rows) by concepts (columns), and a verdict."""
+
+    queryset = selectors.comparison_detail()
+    serializer_class = serializers.ComparisonSerializer
+    filterset_class = ComparisonFilter
+    search_fields = ["title", "summary"]
+    ordering_fields = ["title", "slug", "updated_at"]
+    create_service = services.comparison_create
+    update_service = services.comparison_update
+    delete_service = services.comparison_delete
+    service_object = "comparison"
+
+    def get_queryset(self):
+        if self.action == "list":
+            return selectors.comparison_list()
+        return selectors.comparison_detail()
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return serializers.ComparisonBriefSerializer
+        return serializers.ComparisonSerializer

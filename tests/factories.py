@@ -1,0 +1,44 @@
+"""Small factories: build many objects quickly through the services."""
+
+from concepts import services as concept_services
+from concepts.models import Category, Concept, Tag
+from relations import services as relation_services
+
+
+def make_concept(slug: str, **fields) -> Concept:
+    defaults = {
+        "name": slug.replace("-", " ").title(),
+        "summary": f"Summary of {slug}.",
+        "definition": f"Definition of {slug}.",
+        "category": Category.objects.first(),
+        "source": "Week 1 › Test",
+        "tags": list(Tag.objects.all()[:2]),
+    }
+    return concept_services.concept_create(slug=slug, **{**defaults, **fields})
+
+
+def make_many(n: int) -> list[Concept]:
+    """``n`` concepts, each with tags, an example, relations, and comparisons."""
+    hub = Concept.objects.first()
+    concepts = []
+    for i in range(n):
+        concept = make_concept(f"generated-{i}")
+        concept_services.example_create(
+            slug=f"generated-example-{i}",
+            name=f"Example {i}",
+            kind="system",
+            description="Generated.",
+            concepts=[concept, hub],
+        )
+        relation_services.relation_create(source=concept, type="related-to", target=hub)
+        if concepts:
+            relation_services.comparison_create(
+                slug=f"generated-comparison-{i}",
+                title=f"Comparison {i}",
+                summary="Generated.",
+                verdict="Either.",
+                concepts=[concepts[-1], concept],
+                aspects=[{"name": "Aspect", "values": {concepts[-1].slug: "a", concept.slug: "b"}}],
+            )
+        concepts.append(concept)
+    return concepts

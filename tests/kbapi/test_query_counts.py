@@ -1,0 +1,52 @@
+"""Every list and detail endpoint runs a fixed number of queries, whatever the page size."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import make_many
+
+LISTS = {
+    # route: queries (count, page, and one per prefetched relation)
+    "concept-list": 3,
+    "category-list": 2,
+    "tag-list": 2,
+    "example-list": 3,
+    "relation-list": 2,
+    "comparison-list": 3,
+}
+DETAILS = {
+    ("concept-detail", "relational-database"): 6,
+    ("category-detail", "database-type"): 1,
+    ("tag-detail", "nosql"): 1,
+    ("example-detail", "select-rows"): 2,
+    ("relation-detail", "relational-database--is-a--database"): 1,
+    ("comparison-detail", "relational-vs-key-value"): 4,
+}
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, response.content
+    return len(queries)
+
+
+@pytest.fixture
+def many(small_kb):
+    make_many(120)
+
+
+@pytest.mark.parametrize(("route", "expected"), LISTS.items())
+def test_list_query_count_is_pinned_and_independent_of_page_size(anon, many, route, expected):
+    url = reverse(route)
+    assert len(anon.get(url, {"page_size": 100}).json()["results"]) > 1
+    assert count_queries(anon, f"{url}?page_size=1") == expected
+    assert count_queries(anon, f"{url}?page_size=100") == expected
+
+
+@pytest.mark.parametrize(("route_and_slug", "expected"), DETAILS.items())
+def test_detail_query_count_is_pinned(anon, many, route_and_slug, expected):
+    route, slug = route_and_slug
+    assert count_queries(anon, reverse(route, args=[slug])) == expected
