@@ -1,6 +1,7 @@
 """One FilterSet per model: the fields a client filters concepts and examples by."""
 
 import django_filters
+from django.db.models import Q
 
 from .models import Category, Concept, Example, Tag
 
@@ -33,10 +34,26 @@ class ConceptFilter(django_filters.FilterSet):
         field_name="source", lookup_expr="icontains", help_text="Section of the notes."
     )
     updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    term = django_filters.CharFilter(
+        method="filter_term",
+        help_text="A name or alias, matched whole and case-insensitively (e.g. `RDBMS`).",
+    )
 
     class Meta:
         model = Concept
-        fields = ["category", "tag", "name", "source", "updated_after"]
+        fields = ["category", "tag", "name", "source", "updated_after", "term"]
+
+    def filter_term(self, queryset, name, value):
+        # The JSON text match narrows candidates in SQL; the exact alias check runs on
+        # those few rows, so `ORM` does not also answer `ORM tools`.
+        candidates = queryset.filter(Q(name__iexact=value) | Q(aliases__icontains=value))
+        wanted = value.casefold()
+        ids = [
+            pk
+            for pk, concept_name, aliases in candidates.values_list("pk", "name", "aliases")
+            if wanted in {concept_name.casefold(), *(a.casefold() for a in aliases)}
+        ]
+        return queryset.filter(pk__in=ids)
 
 
 class ExampleFilter(django_filters.FilterSet):

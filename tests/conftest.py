@@ -31,8 +31,106 @@ def small_kb(db):
 
 @pytest.fixture
 def kb(db):
-    """The real knowledge base, as `make run` loads it."""
-    load_folder(CONTENT_DIR)
+    """The real knowledge base, as `make run` loads it.
+
+    The first test that asks for it loads the content files through the services;
+    later tests get the same rows copied back in (a load takes seconds, a copy
+    milliseconds). Each test still runs in its own rolled-back transaction.
+    """
+    cached_dataset("kb", lambda: load_folder(CONTENT_DIR))
+
+
+_SNAPSHOTS: dict[str, dict[str, tuple[list[str], list[tuple]]]] = {}
+
+
+def cached_dataset(name: str, build) -> None:
+    """Build a dataset once per test session; later tests get a copy of its rows."""
+    if name in _SNAPSHOTS:
+        restore_snapshot(_SNAPSHOTS[name])
+    else:
+        build()
+        _SNAPSHOTS[name] = take_snapshot()
+
+
+def _snapshot_tables() -> list[str]:
+    """Tables of the knowledge-base apps, plus tables no model owns (search indexes)."""
+    from django.apps import apps
+    from django.db import connection
+
+    owned = set()
+    for config in apps.get_app_configs():
+        for model in config.get_models(include_auto_created=True):
+            owned.add(model._meta.db_table)
+    ours = {
+        model._meta.db_table
+        for label in ("concepts", "relations")
+        for model in apps.get_app_config(label).get_models(include_auto_created=True)
+    }
+    unowned = set(connection.introspection.table_names()) - owned - {"django_migrations"}
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+            virtual = [
+                name for name, sql in cursor.fetchall() if "VIRTUAL TABLE" in (sql or "").upper()
+            ]
+        shadows = {t for t in unowned for v in virtual if t.startswith(f"{v}_")}
+        unowned = {t for t in unowned - shadows if not t.startswith("sqlite_")}
+    return sorted(ours | unowned)
+
+
+def take_snapshot() -> dict[str, tuple[list[str], list[tuple]]]:
+    from django.db import connection
+
+    snapshot = {}
+    with connection.cursor() as cursor:
+        for table in _snapshot_tables():
+            quoted = connection.ops.quote_name(table)
+            rowid = "rowid, " if _is_virtual(cursor, table) else ""
+            cursor.execute(f"SELECT {rowid}* FROM {quoted}")
+            columns = [col[0] for col in cursor.description]
+            snapshot[table] = (columns, cursor.fetchall())
+    return snapshot
+
+
+def _is_virtual(cursor, table: str) -> bool:
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return False
+    cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [table])
+    row = cursor.fetchone()
+    return bool(row and "VIRTUAL TABLE" in (row[0] or "").upper())
+
+
+def restore_snapshot(snapshot) -> None:
+    from django.apps import apps
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table, (columns, rows) in snapshot.items():
+            if not rows:
+                continue
+            names = ", ".join(connection.ops.quote_name(c) for c in columns)
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(
+                f"INSERT INTO {connection.ops.quote_name(table)} ({names}) VALUES ({marks})",
+                [_adapt(row) for row in rows],
+            )
+        models = [
+            model
+            for label in ("concepts", "relations")
+            for model in apps.get_app_config(label).get_models(include_auto_created=True)
+        ]
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(sql)
+
+
+def _adapt(row: tuple) -> tuple:
+    """Values read back as dicts/lists (PostgreSQL jsonb) are written back as JSON text."""
+    import json
+
+    return tuple(json.dumps(v) if isinstance(v, dict | list) else v for v in row)
 
 
 @pytest.fixture

@@ -5,6 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from concepts.content import load_folder
+from tests.conftest import FIXTURE_CONTENT, cached_dataset
 from tests.factories import make_many
 
 LISTS = {
@@ -34,8 +36,12 @@ def count_queries(client, url) -> int:
 
 
 @pytest.fixture
-def many(small_kb):
-    make_many(120)
+def many(db):
+    def build():
+        load_folder(FIXTURE_CONTENT)
+        make_many(120)
+
+    cached_dataset("many", build)
 
 
 @pytest.mark.parametrize(("route", "expected"), LISTS.items())
