@@ -1,6 +1,6 @@
 """Admin plumbing: every save and delete in the admin goes through the services."""
 
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
@@ -44,6 +44,7 @@ class ServiceAdmin(SimpleHistoryAdmin):
         # Many-to-many fields were set by the service; only inlines are left.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
+        mark_formsets_saved(formsets)
 
     def delete_model(self, request, obj):
         type(self).delete_service(**{self.service_object: obj}, **self.service_context(request))
@@ -68,5 +69,9 @@ class ServiceAdmin(SimpleHistoryAdmin):
             return HttpResponseRedirect(request.get_full_path())
 
 
-def register(model, admin_class):
-    admin.site.register(model, admin_class)
+def mark_formsets_saved(formsets) -> None:
+    """The admin's change message reads what formset.save() records; services saved instead."""
+    for formset in formsets:
+        for name in ("new_objects", "changed_objects", "deleted_objects"):
+            if not hasattr(formset, name):
+                setattr(formset, name, [])

@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin
 
-from kbapi.admin import ServiceAdmin
+from kbapi.admin import ServiceAdmin, mark_formsets_saved
 from relations import services
 from relations.models import Aspect, Comparison, Relation
 
@@ -45,6 +45,22 @@ class AspectInline(admin.StackedInline):
     form = AspectForm
     extra = 0
     ordering = ("position",)
+
+    # Aspects are part of their comparison: whoever may change it may edit its rows.
+    def _comparison_perm(self, request, action: str) -> bool:
+        return request.user.has_perm(f"relations.{action}_comparison")
+
+    def has_view_permission(self, request, obj=None):
+        return self._comparison_perm(request, "view")
+
+    def has_add_permission(self, request, obj=None):
+        return self._comparison_perm(request, "change")
+
+    def has_change_permission(self, request, obj=None):
+        return self._comparison_perm(request, "change")
+
+    def has_delete_permission(self, request, obj=None):
+        return self._comparison_perm(request, "change")
 
 
 class ComparedConceptsField(forms.CharField):
@@ -111,3 +127,4 @@ class ComparisonAdmin(ServiceAdmin):
             saved = services.comparison_create(**data, **context)
         obj.pk = saved.pk
         obj._state.adding = False
+        mark_formsets_saved(formsets)
