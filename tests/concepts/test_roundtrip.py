@@ -42,20 +42,15 @@ def empty_the_knowledge_base():
 def test_export_then_load_into_an_empty_database_gives_identical_responses(kb, anon, tmp_path):
     before = responses(anon)
     assert len(before) > 146 + 85 + 368 + 16
-    call_command("exportkb", output=tmp_path)
+    call_command("exportkb", output=tmp_path / "one")
     empty_the_knowledge_base()
     assert anon.get(reverse("concept-list")).json()["count"] == 0
-    call_command("loadkb", str(tmp_path))
+    call_command("loadkb", str(tmp_path / "one"))
     after = responses(anon)
     assert after.keys() == before.keys()
     different = [url for url in before if before[url] != after[url]]
     assert different == [], different[:5]
-
-
-def test_export_of_a_loaded_export_is_identical(kb, tmp_path):
-    call_command("exportkb", output=tmp_path / "one")
-    empty_the_knowledge_base()
-    call_command("loadkb", str(tmp_path / "one"))
+    # and the export of the reloaded knowledge base is the same file
     call_command("exportkb", output=tmp_path / "two")
     assert (tmp_path / "one" / "kb.yaml").read_bytes() == (
         tmp_path / "two" / "kb.yaml"
