@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from kbapi.models import SlugField, Versioned
+from kbapi.models import HistoryExtras, SlugField, Versioned
 
 TEXT_LIST_MAX_ITEMS = 50
 TEXT_ITEM_MAX_LENGTH = 500
@@ -72,7 +72,7 @@ class Concept(Versioned):
         help_text="For database types: how they fit each requirement (read by the advisor).",
     )
     source = models.CharField(max_length=200, help_text="Section of the course notes")
-    history = HistoricalRecords(m2m_fields=[tags], excluded_fields=["version"])
+    history = HistoricalRecords(bases=[HistoryExtras])
 
     class Meta:
         ordering = ["name"]
@@ -101,7 +101,7 @@ class Example(Versioned):
     code = models.TextField(blank=True, max_length=20000)
     language = models.CharField(max_length=40, blank=True)
     concepts = models.ManyToManyField(Concept, related_name="examples")
-    history = HistoricalRecords(m2m_fields=[concepts], excluded_fields=["version"])
+    history = HistoricalRecords(bases=[HistoryExtras])
 
     class Meta:
         ordering = ["name", "slug"]

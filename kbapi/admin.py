@@ -1,11 +1,34 @@
-"""Admin plumbing: every save and delete in the admin goes through the services."""
+"""Admin plumbing: every save and delete in the admin goes through the services.
 
+Change forms carry the version they were opened at (a hidden field), and the
+update service compares it with the stored one in its compare-and-set, so a
+stale form is refused with a message instead of saving over a newer version.
+"""
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
-from kbapi.services import ServiceError
+from kbapi.services import PreconditionFailed, ServiceError
+
+VERSION_FIELD = "opened_at_version"
+STALE_FORM_MESSAGE = (
+    "Not saved: someone else changed this {name} after you opened it at version {opened}. "
+    "Reload the page to see their changes, then apply yours again."
+)
+
+
+class OpenedAtVersionForm(forms.ModelForm):
+    """Adds the hidden version the form was opened at."""
+
+    opened_at_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial[VERSION_FIELD] = self.instance.version
 
 
 class ServiceAdmin(SimpleHistoryAdmin):
@@ -21,6 +44,17 @@ class ServiceAdmin(SimpleHistoryAdmin):
     service_object = ""
     service_fields: tuple[str, ...] = ()
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if "form" not in kwargs and hasattr(self.model, "version"):
+            name = f"Versioned{self.form.__name__}"
+            kwargs["form"] = type(name, (OpenedAtVersionForm, self.form), {})
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    @staticmethod
+    def opened_at_version(form) -> int | None:
+        """The version the change form showed (None: an old form without the field)."""
+        return form.cleaned_data.get(VERSION_FIELD)
+
     def service_data(self, form) -> dict:
         return {f: form.cleaned_data[f] for f in self.service_fields if f in form.cleaned_data}
 
@@ -33,7 +67,12 @@ class ServiceAdmin(SimpleHistoryAdmin):
         context = self.service_context(request, form)
         if change:
             stored = type(obj)._default_manager.get(pk=obj.pk)
-            saved = type(self).update_service(**{self.service_object: stored}, data=data, **context)
+            saved = type(self).update_service(
+                **{self.service_object: stored},
+                data=data,
+                expected_version=self.opened_at_version(form),
+                **context,
+            )
         else:
             saved = type(self).create_service(**data, **context)
         obj.pk = saved.pk
@@ -56,10 +95,19 @@ class ServiceAdmin(SimpleHistoryAdmin):
     def changeform_view(self, request, *args, **kwargs):
         try:
             return super().changeform_view(request, *args, **kwargs)
+        except PreconditionFailed as exc:
+            self.message_user(request, self._stale_message(exc), level=messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
         except (ServiceError, ValidationError) as exc:
             message = getattr(exc, "message", None) or "; ".join(exc.messages)
             self.message_user(request, message, level=messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
+
+    def _stale_message(self, exc: PreconditionFailed) -> str:
+        return STALE_FORM_MESSAGE.format(
+            name=self.model._meta.verbose_name,
+            opened=exc.details.get("expected_version"),
+        )
 
     def delete_view(self, request, object_id, extra_context=None):
         try:

@@ -2,6 +2,8 @@
 
 from django.core.validators import RegexValidator
 from django.db import models
+from django.dispatch import receiver
+from simple_history.signals import pre_create_historical_record
 
 SLUG_MAX_LENGTH = 80
 slug_validator = RegexValidator(
@@ -30,3 +32,35 @@ class Versioned(models.Model):
 
     class Meta:
         abstract = True
+
+
+class HistoryExtras(models.Model):
+    """Base of the historical models: what a history row keeps beyond the object's own fields.
+
+    ``related`` is the state of the object's many-to-many links (slugs) and, for
+    comparisons, their concepts and aspects, so one history row holds the whole
+    change (simple-history's own m2m tracking would write a second row).
+    """
+
+    related = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+def related_snapshot(instance) -> dict:
+    """The related state of ``instance`` as stored now (for rows not written by a service)."""
+    if instance.pk is None:
+        return {}
+    return {
+        field.name: sorted(getattr(instance, field.name).values_list("slug", flat=True))
+        for field in type(instance)._meta.many_to_many
+        if field.remote_field.through._meta.auto_created
+    }
+
+
+@receiver(pre_create_historical_record)
+def _fill_related(sender, instance, history_instance, **kwargs):
+    if hasattr(history_instance, "related"):
+        related = getattr(instance, "_history_related", None)
+        history_instance.related = related if related is not None else related_snapshot(instance)

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 
+from kbapi.models import related_snapshot
 from kbapi.signals import knowledge_changed, object_written
 
 
@@ -40,10 +41,26 @@ class PreconditionFailed(ServiceError):
     code = "precondition_failed"
 
 
-def _record(instance: models.Model, *, actor, change_message: str) -> None:
-    """Set what django-simple-history stores with the next history row."""
+def _record(
+    instance: models.Model,
+    *,
+    actor,
+    change_message: str,
+    m2m: Mapping[str, list] | None = None,
+    related: Mapping[str, Any] | None = None,
+) -> None:
+    """Set what django-simple-history stores with the next history row.
+
+    ``related`` (the many-to-many links as slugs, or what the app service gives)
+    goes into the same row, so one logical change is one history record.
+    """
     instance._history_user = actor if getattr(actor, "is_authenticated", False) else None
     instance._change_reason = change_message or None
+    if related is None and getattr(instance._meta, "simple_history_manager_attribute", None):
+        related = related_snapshot(instance) if instance.pk else {}
+        for name, values in (m2m or {}).items():
+            related[name] = sorted(value.slug for value in values)
+    instance._history_related = dict(related) if related is not None else None
 
 
 def _announce(instance: models.Model, action: str) -> None:
@@ -70,9 +87,11 @@ def create_instance(
     m2m: Mapping[str, Iterable] | None = None,
     actor=None,
     change_message: str = "",
+    history_related: Mapping[str, Any] | None = None,
 ) -> models.Model:
+    m2m = {name: list(values) for name, values in (m2m or {}).items()}
     instance = model(**data)
-    _record(instance, actor=actor, change_message=change_message)
+    _record(instance, actor=actor, change_message=change_message, m2m=m2m, related=history_related)
     _save(instance, m2m)
     _announce(instance, "create")
     return instance
@@ -87,6 +106,7 @@ def update_instance(
     expected_version: int | None = None,
     actor=None,
     change_message: str = "",
+    history_related: Mapping[str, Any] | None = None,
 ) -> models.Model:
     """Apply ``data`` and bump the version with one compare-and-set UPDATE.
 
@@ -94,10 +114,11 @@ def update_instance(
     takes the row lock on PostgreSQL), so of several writers holding the same
     version exactly one wins and the others get ``PreconditionFailed``.
     """
+    m2m = {name: list(values) for name, values in (m2m or {}).items()}
     claim_version(instance, expected_version)
     for name, value in data.items():
         setattr(instance, name, value)
-    _record(instance, actor=actor, change_message=change_message)
+    _record(instance, actor=actor, change_message=change_message, m2m=m2m, related=history_related)
     _save(instance, m2m)
     _announce(instance, "update")
     return instance
@@ -126,6 +147,7 @@ def delete_instance(
     expected_version: int | None = None,
     actor=None,
     change_message: str = "",
+    history_related: Mapping[str, Any] | None = None,
 ) -> None:
     """Delete unless something depends on it; ``dependents`` names what would be lost."""
     if dependents and any(dependents.values()):
@@ -135,7 +157,7 @@ def delete_instance(
         )
     if hasattr(instance, "version"):
         claim_version(instance, expected_version)
-    _record(instance, actor=actor, change_message=change_message)
+    _record(instance, actor=actor, change_message=change_message, related=history_related)
     _announce(instance, "delete")
     try:
         with transaction.atomic():

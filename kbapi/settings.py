@@ -127,6 +127,10 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # Requests larger than this are refused with 413 before any parsing.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_BODY_BYTES", 256 * 1024)
 
+# Writes without If-Match get 428 when on; off by default so scripts and existing clients
+# keep working (a stale If-Match is always refused with 412). See kbapi/conditional.py.
+REQUIRE_IF_MATCH = env_bool("REQUIRE_IF_MATCH", default=False)
+
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", "")
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Link", "X-Request-ID", "Retry-After"]
 
@@ -189,6 +193,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "kbapi.schema.add_error_responses",
+        "kbapi.conditional.add_conditional_headers",
     ],
 }
 

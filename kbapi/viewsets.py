@@ -4,11 +4,13 @@ from collections.abc import Callable
 
 from rest_framework import viewsets
 
+from kbapi.conditional import ConditionalMixin
+
 CHANGE_MESSAGE_HEADER = "HTTP_X_CHANGE_MESSAGE"
 CHANGE_MESSAGE_MAX = 500
 
 
-class ServiceModelViewSet(viewsets.ModelViewSet):
+class ServiceModelViewSet(ConditionalMixin, viewsets.ModelViewSet):
     """A ModelViewSet whose create/update/delete call the app's services.
 
     Subclasses name their services and the keyword the update/delete services
@@ -26,24 +28,25 @@ class ServiceModelViewSet(viewsets.ModelViewSet):
         message = self.request.META.get(CHANGE_MESSAGE_HEADER, "")[:CHANGE_MESSAGE_MAX]
         return {"actor": self.request.user, "change_message": message}
 
-    def versioned_context(self) -> dict:
-        return {**self.write_context(), "expected_version": self.expected_version()}
-
-    def expected_version(self) -> int | None:
-        """The version the client last saw (from ``If-Match``), if it sent one."""
-        return None
+    def versioned_context(self, instance) -> dict:
+        """The write context plus the version ``If-Match`` pins (see kbapi.conditional)."""
+        return {**self.write_context(), "expected_version": self.expected_version(instance)}
 
     def perform_create(self, serializer):
         serializer.instance = type(self).create_service(
             **serializer.validated_data, **self.write_context()
         )
+        self.conditional_object = serializer.instance
 
     def perform_update(self, serializer):
         serializer.instance = type(self).update_service(
             **{self.service_object: serializer.instance},
             data=serializer.validated_data,
-            **self.versioned_context(),
+            **self.versioned_context(serializer.instance),
         )
+        self.conditional_object = serializer.instance
 
     def perform_destroy(self, instance):
-        type(self).delete_service(**{self.service_object: instance}, **self.versioned_context())
+        type(self).delete_service(
+            **{self.service_object: instance}, **self.versioned_context(instance)
+        )

@@ -122,7 +122,12 @@ class ComparisonAdmin(ServiceAdmin):
         context = self.service_context(request, form)
         if change:
             stored = Comparison.objects.get(pk=obj.pk)
-            saved = services.comparison_update(comparison=stored, data=data, **context)
+            saved = services.comparison_update(
+                comparison=stored,
+                data=data,
+                expected_version=self.opened_at_version(form),
+                **context,
+            )
         else:
             saved = services.comparison_create(**data, **context)
         obj.pk = saved.pk

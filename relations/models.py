@@ -4,7 +4,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from concepts.models import Concept
-from kbapi.models import SlugField, Versioned
+from kbapi.models import HistoryExtras, SlugField, Versioned
 
 
 class Relation(Versioned):
@@ -25,7 +25,7 @@ class Relation(Versioned):
     type = models.CharField(max_length=20, choices=Type.choices)
     target = models.ForeignKey(Concept, on_delete=models.PROTECT, related_name="incoming")
     note = models.CharField(max_length=500, blank=True)
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(bases=[HistoryExtras])
 
     class Meta:
         ordering = ["source__slug", "type", "target__slug"]
@@ -59,7 +59,7 @@ class Comparison(Versioned):
     summary = models.CharField(max_length=500)
     verdict = models.TextField(max_length=5000, help_text="When to pick which (Markdown)")
     concepts = models.ManyToManyField(Concept, through="ComparisonItem", related_name="comparisons")
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(bases=[HistoryExtras])
 
     class Meta:
         ordering = ["title"]

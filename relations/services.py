@@ -71,7 +71,13 @@ def comparison_create(
 ) -> Comparison:
     _validate_rows(concepts, aspects)
     data = {"slug": slug, "title": title, "summary": summary, "verdict": verdict}
-    comparison = create_instance(Comparison, data=data, actor=actor, change_message=change_message)
+    comparison = create_instance(
+        Comparison,
+        data=data,
+        actor=actor,
+        change_message=change_message,
+        history_related=comparison_snapshot(concepts, aspects),
+    )
     _write_rows(comparison, concepts, aspects)
     return comparison
 
@@ -91,9 +97,9 @@ def comparison_update(
         raise TypeError(f"Unknown fields: {sorted(unknown)}")
     plain = {k: v for k, v in data.items() if k in COMPARISON_FIELDS}
     rows_given = "concepts" in data or "aspects" in data
+    concepts = data.get("concepts") or comparison_concepts(comparison)
+    aspects = data.get("aspects") or comparison_aspects(comparison)
     if rows_given:
-        concepts = data.get("concepts") or comparison_concepts(comparison)
-        aspects = data.get("aspects") or comparison_aspects(comparison)
         _validate_rows(concepts, aspects)
     comparison = update_instance(
         comparison,
@@ -101,6 +107,7 @@ def comparison_update(
         expected_version=expected_version,
         actor=actor,
         change_message=change_message,
+        history_related=comparison_snapshot(concepts, aspects),
     )
     if rows_given:
         comparison.items.all().delete()
@@ -117,7 +124,20 @@ def comparison_delete(
         expected_version=expected_version,
         actor=actor,
         change_message=change_message,
+        history_related=comparison_snapshot(
+            comparison_concepts(comparison), comparison_aspects(comparison)
+        ),
     )
+
+
+def comparison_snapshot(concepts: Sequence[Concept], aspects: Sequence[AspectInput]) -> dict:
+    """What a comparison's history row keeps of its rows: concept slugs and aspects, in order."""
+    return {
+        "concepts": [concept.slug for concept in concepts],
+        "aspects": [
+            {"name": str(aspect["name"]), "values": dict(aspect["values"])} for aspect in aspects
+        ],
+    }
 
 
 def comparison_concepts(comparison: Comparison) -> list[Concept]:

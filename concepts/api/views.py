@@ -3,6 +3,7 @@
 from concepts import selectors, services
 from concepts.filters import CategoryFilter, ConceptFilter, ExampleFilter, TagFilter
 from concepts.models import Category, Tag
+from kbapi.history import HistoryMixin
 from kbapi.viewsets import ServiceModelViewSet
 
 from . import serializers
@@ -36,7 +37,7 @@ class TagViewSet(ServiceModelViewSet):
     service_object = "tag"
 
 
-class ConceptViewSet(ServiceModelViewSet):
+class ConceptViewSet(HistoryMixin, ServiceModelViewSet):
     """Concepts of the course notes: brief in lists, in full with examples and relations."""
 
     queryset = selectors.concept_list()
@@ -60,7 +61,7 @@ class ConceptViewSet(ServiceModelViewSet):
         return serializers.ConceptSerializer
 
 
-class ExampleViewSet(ServiceModelViewSet):
+class ExampleViewSet(HistoryMixin, ServiceModelViewSet):
     """Real systems, code snippets and use cases, each tied to the concepts it shows."""
 
     queryset = selectors.example_list()

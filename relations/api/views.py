@@ -4,6 +4,7 @@ from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 
+from kbapi.history import HistoryMixin
 from kbapi.viewsets import ServiceModelViewSet
 from relations import selectors, services
 from relations.filters import ComparisonFilter, RelationFilter
@@ -23,8 +24,10 @@ KEY_PARAMETER = OpenApiParameter(
     update=extend_schema(parameters=[KEY_PARAMETER]),
     partial_update=extend_schema(parameters=[KEY_PARAMETER]),
     destroy=extend_schema(parameters=[KEY_PARAMETER]),
+    history=extend_schema(parameters=[KEY_PARAMETER]),
+    revert=extend_schema(parameters=[KEY_PARAMETER]),
 )
-class RelationViewSet(ServiceModelViewSet):
+class RelationViewSet(HistoryMixin, ServiceModelViewSet):
     """Typed, directed edges between concepts, addressed by `source--type--target`."""
 
     queryset = selectors.relation_list()
@@ -42,6 +45,12 @@ class RelationViewSet(ServiceModelViewSet):
     def get_queryset(self):
         return selectors.relation_list()
 
+    def history_lookup(self) -> dict:
+        lookup = selectors.relation_by_key(self.kwargs["key"])
+        if lookup is None:
+            raise Http404("A relation key has the form source--type--target.")
+        return lookup
+
     def get_object(self):
         lookup = selectors.relation_by_key(self.kwargs["key"])
         if lookup is None:
@@ -53,7 +62,7 @@ class RelationViewSet(ServiceModelViewSet):
         return relation
 
 
-class ComparisonViewSet(ServiceModelViewSet):
+class ComparisonViewSet(HistoryMixin, ServiceModelViewSet):
     """Curated side-by-side comparisons: aspects (rows) by concepts (columns), and a verdict."""
 
     queryset = selectors.comparison_detail()

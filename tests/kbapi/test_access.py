@@ -22,6 +22,7 @@ def write_operations():
 @pytest.mark.parametrize(("path", "method"), list(write_operations()))
 def test_anonymous_write_to_every_schema_operation_is_refused(anon, small_kb, path, method):
     url = path.replace("{slug}", "database").replace("{key}", "relational-database--is-a--database")
+    url = url.replace("{history_id}", "1")
     response = getattr(anon, method)(url, {}, format="json")
     assert response.status_code == 401, (path, method, response.content)
     assert response.json()["code"] == "not_authenticated"
