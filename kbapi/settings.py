@@ -189,6 +189,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "kbapi.schema.add_error_responses",
+        "kbapi.fields.add_query_parameters",
+        "kbapi.docs.describe_operations",
     ],
 }
 
