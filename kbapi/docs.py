@@ -1,8 +1,9 @@
 """drf-spectacular hook: the words Swagger UI, ReDoc and generated clients show.
 
 Every tag gets a description (the docstring of the view that serves it) and
-every standard viewset operation a summary ("List concepts", "Get a concept"),
-unless the view already set one with ``@extend_schema``.
+every operation a summary: "List concepts", "Get a concept" for the standard
+viewset actions, else the first sentence of its description, unless the view
+already set one with ``@extend_schema``.
 """
 
 from django.utils.text import capfirst
@@ -28,10 +29,16 @@ def describe_operations(result, generator, request, public):
         for tag in operation.get("tags", []):
             tag_descriptions.setdefault(tag, {"name": tag, "description": _docstring(view)})
         summary = _summary(view, getattr(callback, "actions", {}).get(method.lower()))
-        if summary:
-            operation.setdefault("summary", summary)
+        operation.setdefault("summary", summary or _first_sentence(operation))
     result["tags"] = list(tag_descriptions.values())
     return result
+
+
+def _first_sentence(operation) -> str:
+    """Without a model to name, the description's first sentence (or the operation id)."""
+    text = " ".join(operation.get("description", "").split())
+    sentence = text.split(". ")[0].rstrip(".")
+    return sentence if 0 < len(sentence) <= 80 else operation["operationId"].replace("_", " ")
 
 
 def _docstring(view) -> str:
