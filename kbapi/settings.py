@@ -187,7 +187,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        # names that read well in generated clients (not TypeEnum / KindEnum)
+        "RelationTypeEnum": "relations.models.Relation.Type",
+        "ExampleKindEnum": "concepts.models.Example.Kind",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "kbapi.schema.add_error_responses",

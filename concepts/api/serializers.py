@@ -42,6 +42,7 @@ class ConceptBriefSerializer(FieldsExpandMixin, serializers.ModelSerializer):
 
     expandable = {}  # filled in below ConceptSerializer, whose fields it borrows
     url = slug_url("concept-detail")
+    aliases = serializers.ListField(child=serializers.CharField(), read_only=True)
     category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     tags = serializers.SlugRelatedField(slug_field="slug", read_only=True, many=True)
 
