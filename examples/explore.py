@@ -135,6 +135,9 @@ def main(argv=None) -> int:
         print(f"kbapi answered {error}", file=sys.stderr)
     except urllib.error.URLError as error:
         print(f"Cannot reach {args.url} ({error.reason}); is `make run` going?", file=sys.stderr)
+    except BrokenPipeError:  # piped into `head`: stop quietly
+        sys.stderr.close()
+        return 0
     return 2
 
 
