@@ -7,6 +7,7 @@ already set one with ``@extend_schema``.
 """
 
 from django.utils.text import capfirst
+from drf_spectacular.settings import spectacular_settings
 
 SUMMARIES = {
     "list": "List {plural}",
@@ -22,6 +23,7 @@ def describe_operations(result, generator, request, public):
     tag_descriptions = {tag["name"]: tag for tag in result.get("tags", [])}
     for path, _regex, method, callback in generator.endpoints or ():
         view = generator.create_view(callback, method)
+        view.request = spectacular_settings.GET_MOCK_REQUEST(method, path, view, request)
         path = generator.coerce_path(path, method, view)
         operation = result["paths"].get(path, {}).get(method.lower())
         if operation is None:

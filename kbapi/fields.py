@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import prefetch_related_objects
 from django.db.models.manager import BaseManager
+from drf_spectacular.settings import spectacular_settings
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 
@@ -166,6 +167,7 @@ def add_query_parameters(result, generator, request, public):
         if action not in {"list", "retrieve"}:
             continue
         view = generator.create_view(callback, method)
+        view.request = spectacular_settings.GET_MOCK_REQUEST(method, path, view, request)
         path = generator.coerce_path(path, method, view)
         serializer_class = view.get_serializer_class()
         if not issubclass(serializer_class, FieldsExpandMixin):

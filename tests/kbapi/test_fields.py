@@ -146,3 +146,15 @@ def test_link_header_lets_a_frontend_walk_every_page(anon, small_kb):
         url, pages = body["next"], pages + 1
     assert len(seen) == len(set(seen)) == 8
     assert pages == 3
+
+
+def test_expanded_detail_query_count_is_pinned(anon, small_kb):
+    make_many(30)
+    url = reverse("concept-detail", args=["relational-database"])
+    with CaptureQueriesContext(connection) as plain:
+        assert anon.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as expanded:
+        response = anon.get(url, {"expand": "category,tags,examples"})
+    assert response.status_code == 200
+    # tag objects, example objects and the examples' concepts: one query each
+    assert len(expanded) == len(plain) + 3
