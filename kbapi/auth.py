@@ -18,7 +18,7 @@ class TokenView(ObtainAuthToken):
         operation_id="auth_token_create",
         tags=["auth"],
         request=inline_serializer(
-            "TokenRequest",
+            "Credentials",
             {"username": serializers.CharField(), "password": serializers.CharField()},
         ),
         responses={200: inline_serializer("Token", {"token": serializers.CharField()})},

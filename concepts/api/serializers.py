@@ -1,9 +1,12 @@
 """Shapes of categories, tags, concepts and examples: brief in lists, full in detail."""
 
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from concepts.models import Category, Concept, Example, Tag
+from kbapi.fields import Expansion, FieldsExpandMixin, borrow
+from relations.models import Relation
 
 TIMESTAMPS = ("version", "created_at", "updated_at")
 
@@ -16,7 +19,7 @@ def slug_list(queryset) -> serializers.SlugRelatedField:
     return serializers.SlugRelatedField(slug_field="slug", queryset=queryset, many=True)
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(FieldsExpandMixin, serializers.ModelSerializer):
     url = slug_url("category-detail")
 
     class Meta:
@@ -25,7 +28,7 @@ class CategorySerializer(serializers.ModelSerializer):
         read_only_fields = TIMESTAMPS
 
 
-class TagSerializer(serializers.ModelSerializer):
+class TagSerializer(FieldsExpandMixin, serializers.ModelSerializer):
     url = slug_url("tag-detail")
 
     class Meta:
@@ -34,10 +37,12 @@ class TagSerializer(serializers.ModelSerializer):
         read_only_fields = TIMESTAMPS
 
 
-class ConceptBriefSerializer(serializers.ModelSerializer):
-    """A concept as lists show it."""
+class ConceptBriefSerializer(FieldsExpandMixin, serializers.ModelSerializer):
+    """A concept as lists show it; ``?expand=`` adds any field of the full form."""
 
+    expandable = {}  # filled in below ConceptSerializer, whose fields it borrows
     url = slug_url("concept-detail")
+    aliases = serializers.ListField(child=serializers.CharField(), read_only=True)
     category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     tags = serializers.SlugRelatedField(slug_field="slug", read_only=True, many=True)
 
@@ -84,9 +89,10 @@ class ComparisonRefSerializer(serializers.Serializer):
     title = serializers.CharField()
 
 
-class ConceptSerializer(serializers.ModelSerializer):
+class ConceptSerializer(FieldsExpandMixin, serializers.ModelSerializer):
     """A concept in full; also the shape clients write."""
 
+    expandable = {}  # filled in below
     url = slug_url("concept-detail")
     category = serializers.SlugRelatedField(slug_field="slug", queryset=Category.objects.all())
     tags = slug_list(Tag.objects.all())
@@ -136,7 +142,8 @@ class ConceptSerializer(serializers.ModelSerializer):
         ).data
 
 
-class ExampleBriefSerializer(serializers.ModelSerializer):
+class ExampleBriefSerializer(FieldsExpandMixin, serializers.ModelSerializer):
+    expandable = {}  # filled in below ExampleSerializer
     url = slug_url("example-detail")
     concepts = serializers.SlugRelatedField(slug_field="slug", read_only=True, many=True)
 
@@ -146,7 +153,8 @@ class ExampleBriefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ExampleSerializer(serializers.ModelSerializer):
+class ExampleSerializer(FieldsExpandMixin, serializers.ModelSerializer):
+    expandable = {}  # filled in below
     url = slug_url("example-detail")
     concepts = slug_list(Concept.objects.all())
 
@@ -164,3 +172,55 @@ class ExampleSerializer(serializers.ModelSerializer):
             *TIMESTAMPS,
         )
         read_only_fields = TIMESTAMPS
+
+
+# ?expand= on concepts and examples (kbapi/fields.py): objects instead of slugs,
+# and in lists the fields of the full form, each with the prefetches it needs.
+_EDGES = Relation.objects.select_related("source", "target")
+CONCEPT_EXPANSIONS = {
+    "category": Expansion(lambda: CategorySerializer(read_only=True), ("category",)),
+    "tags": Expansion(
+        lambda: TagSerializer(source="expanded_tags", many=True, read_only=True),
+        (Prefetch("tags", queryset=Tag.objects.all(), to_attr="expanded_tags"),),
+    ),
+    "examples": Expansion(
+        lambda: ExampleBriefSerializer(source="expanded_examples", many=True, read_only=True),
+        (
+            Prefetch(
+                "examples",
+                queryset=Example.objects.prefetch_related(
+                    Prefetch("concepts", queryset=Concept.objects.only("id", "slug"))
+                ),
+                to_attr="expanded_examples",
+            ),
+        ),
+    ),
+}
+_FULL_ONLY_PREFETCH = {
+    "relations": (
+        Prefetch("outgoing", queryset=_EDGES),
+        Prefetch("incoming", queryset=_EDGES),
+    ),
+    "comparisons": ("comparisons",),
+}
+ConceptSerializer.expandable = CONCEPT_EXPANSIONS
+ConceptBriefSerializer.expandable = {
+    **CONCEPT_EXPANSIONS,
+    **{
+        name: borrow(lambda: ConceptSerializer, name, _FULL_ONLY_PREFETCH.get(name, ()))
+        for name in ConceptSerializer.Meta.fields
+        if name not in ConceptBriefSerializer.Meta.fields and name not in CONCEPT_EXPANSIONS
+    },
+}
+EXAMPLE_EXPANSIONS = {
+    "concepts": Expansion(lambda: ConceptRefSerializer(many=True, read_only=True), ("concepts",)),
+}
+ExampleSerializer.expandable = EXAMPLE_EXPANSIONS
+ExampleBriefSerializer.expandable = {
+    **EXAMPLE_EXPANSIONS,
+    **{
+        name: borrow(lambda: ExampleSerializer, name)
+        for name in ExampleSerializer.Meta.fields
+        if name not in ExampleBriefSerializer.Meta.fields
+    },
+}

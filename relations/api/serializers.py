@@ -1,16 +1,23 @@
 """Shapes of relations and comparisons."""
 
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from concepts.api.serializers import TIMESTAMPS, ConceptRefSerializer
 from concepts.models import Concept
-from relations.models import Comparison, Relation
+from kbapi.fields import Expansion, FieldsExpandMixin, borrow
+from relations.models import Aspect, AspectValue, Comparison, Relation
 
 
-class RelationSerializer(serializers.ModelSerializer):
+class RelationSerializer(FieldsExpandMixin, serializers.ModelSerializer):
     """A typed edge ``source --type--> target``, addressed by its key."""
+
+    expandable = {
+        end: Expansion(lambda: ConceptRefSerializer(read_only=True), (end,))
+        for end in ("source", "target")
+    }
 
     url = serializers.SerializerMethodField()
     key = serializers.CharField(read_only=True)
@@ -58,7 +65,8 @@ class AspectsField(serializers.ListField):
         ]
 
 
-class ComparisonBriefSerializer(serializers.ModelSerializer):
+class ComparisonBriefSerializer(FieldsExpandMixin, serializers.ModelSerializer):
+    expandable = {}  # filled in below ComparisonSerializer, whose fields it borrows
     url = serializers.HyperlinkedIdentityField(view_name="comparison-detail", lookup_field="slug")
     concepts = serializers.SerializerMethodField()
 
@@ -73,7 +81,7 @@ class ComparisonBriefSerializer(serializers.ModelSerializer):
         return ConceptRefSerializer(concepts, many=True, context=self.context).data
 
 
-class ComparisonSerializer(serializers.ModelSerializer):
+class ComparisonSerializer(FieldsExpandMixin, serializers.ModelSerializer):
     """A comparison in full; writes give ``concepts`` as slugs in column order."""
 
     url = serializers.HyperlinkedIdentityField(view_name="comparison-detail", lookup_field="slug")
@@ -93,3 +101,17 @@ class ComparisonSerializer(serializers.ModelSerializer):
             *TIMESTAMPS,
         )
         read_only_fields = TIMESTAMPS
+
+
+# ?expand= on comparison lists (kbapi/fields.py): the fields of the full form.
+_ASPECTS = Prefetch(
+    "aspects",
+    queryset=Aspect.objects.prefetch_related(
+        Prefetch("values", queryset=AspectValue.objects.select_related("concept"))
+    ),
+)
+ComparisonBriefSerializer.expandable = {
+    name: borrow(lambda: ComparisonSerializer, name, (_ASPECTS,) if name == "aspects" else ())
+    for name in ComparisonSerializer.Meta.fields
+    if name not in ComparisonBriefSerializer.Meta.fields
+}

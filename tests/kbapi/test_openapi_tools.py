@@ -1,0 +1,82 @@
+"""schema.yml works with the tools frontends and client authors use on it."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import yaml
+
+from tests.conftest import require_tool
+
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMA_FILE = ROOT / "schema.yml"
+CLIENTS = ROOT / "tests" / "clients"
+NODE_DIR = ROOT / "tests" / "artifacts" / "node"  # git-ignored; reused between runs
+
+
+def test_schema_passes_openapi_spec_validator():
+    from openapi_spec_validator import validate
+
+    validate(yaml.safe_load(SCHEMA_FILE.read_text()))
+
+
+def test_operation_ids_are_unique_and_read_well():
+    schema = yaml.safe_load(SCHEMA_FILE.read_text())
+    operations = [op for item in schema["paths"].values() for op in item.values()]
+    ids = [op["operationId"] for op in operations]
+    assert len(ids) == len(set(ids))
+    assert not [i for i in ids if i[-1].isdigit()], "numbered ids like concepts_list_2"
+    described = {tag["name"] for tag in schema["tags"] if tag.get("description")}
+    for op in operations:
+        assert op.get("summary"), op["operationId"]
+        assert set(op["tags"]) <= described, op["operationId"]
+
+
+def _install_node_tools(npm: str) -> Path:
+    """openapi-typescript and typescript at the versions pinned in tests/clients/package.json."""
+    wanted = json.loads((CLIENTS / "package.json").read_text())["devDependencies"]
+    installed = {
+        name: json.loads(path.read_text())["version"]
+        for name in wanted
+        if (path := NODE_DIR / "node_modules" / name / "package.json").exists()
+    }
+    if installed != wanted:
+        NODE_DIR.mkdir(parents=True, exist_ok=True)
+        shutil.copy(CLIENTS / "package.json", NODE_DIR / "package.json")
+        # exact versions from the npm registry; no install scripts, so nothing else is fetched
+        result = subprocess.run(
+            [npm, "install", "--ignore-scripts", "--no-audit", "--no-fund", "--no-package-lock"],
+            cwd=NODE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+    return NODE_DIR / "node_modules" / ".bin"
+
+
+def test_openapi_typescript_generates_types_that_compile(tmp_path):
+    require_tool("node")
+    bin_dir = _install_node_tools(require_tool("npm"))
+    generated = tmp_path / "kbapi.ts"
+    result = subprocess.run(
+        [str(bin_dir / "openapi-typescript"), str(SCHEMA_FILE), "--output", str(generated)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "error" not in result.stderr.lower(), result.stderr
+    types = generated.read_text()
+    assert "concepts_list: {" in types and '"/api/v1/concepts/{slug}/": {' in types
+
+    shutil.copy(CLIENTS / "use_types.ts", tmp_path / "use_types.ts")
+    result = subprocess.run(
+        [str(bin_dir / "tsc"), "--noEmit", "--strict", "--target", "es2020"]
+        + ["--moduleResolution", "node", str(tmp_path / "use_types.ts")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,36 @@
+"""Editors' view: the admin's concept page in a real browser, with its inlines and history."""
+
+from tests.live.browser import ARTIFACTS, browser_page, outside
+
+
+def test_concept_change_page_shows_examples_relations_and_history(live_app):
+    base = live_app.url
+    with browser_page(base) as page:
+        page.goto(f"{base}/admin/login/?next=/admin/concepts/concept/")
+        page.fill("#id_username", live_app.admin_username)
+        page.fill("#id_password", live_app.admin_password)
+        page.click("input[type=submit]")
+        page.wait_for_selector("#changelist")
+
+        page.fill("#searchbar", "key-value")
+        page.press("#searchbar", "Enter")
+        page.wait_for_selector("#result_list")
+        assert page.locator("#changelist-filter").is_visible()  # list filters: category, tags
+        page.click("#result_list a:text-is('Key-value store')")
+        page.wait_for_selector("#concept_form")
+
+        assert page.input_value("#id_slug") == "key-value-store"
+        examples = page.locator(".inline-group", has_text="Examples")
+        relations = page.locator(".inline-group", has_text="Relations from this concept")
+        assert examples.locator("tr.has_original").count() >= 1
+        assert relations.locator("tr.has_original").count() >= 1
+        assert "Redis" in examples.inner_text()
+        assert "is-a" in relations.inner_html() or "Is a" in relations.inner_text()
+        history = page.locator("a.historylink")
+        assert history.is_visible()
+        page.screenshot(path=str(ARTIFACTS / "admin-concept.png"), full_page=True)
+
+        history.click()
+        page.wait_for_selector("#content")
+        assert "history" in page.title().lower()
+        assert outside(page.requests, base) == []

@@ -1,0 +1,77 @@
+"""Swagger UI and ReDoc in a real browser: every operation shows, "Try it out" works,
+and the pages load nothing from outside the app (they work offline)."""
+
+import json
+import urllib.request
+
+from tests.live.browser import ARTIFACTS, browser_page, outside
+
+
+def live_json(url: str):
+    request = urllib.request.Request(url, headers={"Accept": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)
+
+
+def schema_operations(base_url: str) -> dict[str, list[str]]:
+    """tag -> operation ids, as the live schema lists them."""
+    schema = live_json(f"{base_url}/api/schema/?format=json")
+    operations: dict[str, list[str]] = {}
+    for item in schema["paths"].values():
+        for operation in item.values():
+            operations.setdefault(operation["tags"][0], []).append(operation["operationId"])
+    return operations
+
+
+def test_swagger_ui_shows_every_operation_and_try_it_out_lists_real_concepts(live_app):
+    base = live_app.url
+    operations = schema_operations(base)
+    assert {"concepts", "categories", "examples", "relations", "comparisons"} <= set(operations)
+    first_page = [c["name"] for c in live_json(f"{base}/api/v1/concepts/")["results"]]
+
+    with browser_page(base) as page:
+        page.goto(f"{base}/api/docs/")
+        page.wait_for_selector("#operations-concepts-concepts_list")
+        shown_tags = page.eval_on_selector_all(
+            ".opblock-tag", "tags => tags.map(t => t.dataset.tag)"
+        )
+        shown_ops = set(page.eval_on_selector_all(".opblock", "ops => ops.map(o => o.id)"))
+        assert shown_tags == list(dict.fromkeys(operations))
+        expected = {f"operations-{tag}-{op}" for tag, ops in operations.items() for op in ops}
+        assert expected == shown_ops
+        page.screenshot(path=str(ARTIFACTS / "swagger-ui.png"))
+
+        block = page.locator("#operations-concepts-concepts_list")
+        block.locator(".opblock-summary").click()
+        block.locator(".try-out__btn").click()
+        block.locator("button.execute").click()
+        status = block.locator(".live-responses-table tbody .response-col_status").first
+        status.wait_for()
+        assert status.inner_text().strip() == "200"
+        body = block.locator(".live-responses-table tbody .response-col_description pre").first
+        text = body.inner_text()
+        assert all(name in text for name in first_page[:5]), text[:500]
+        block.screenshot(path=str(ARTIFACTS / "swagger-ui-try-it-out.png"))
+        assert outside(page.requests, base) == []
+        assert f"{base}/api/schema/" in page.requests
+        assert any("/static/drf_spectacular_sidecar/swagger-ui-dist/" in u for u in page.requests)
+
+
+def test_redoc_shows_every_operation_without_internet_assets(live_app):
+    base = live_app.url
+    operations = schema_operations(base)
+    with browser_page(base) as page:
+        page.goto(f"{base}/api/redoc/")
+        page.wait_for_selector('[data-section-id="operation/concepts_list"]')
+        sections = set(
+            page.eval_on_selector_all(
+                "[data-section-id]", "nodes => nodes.map(n => n.dataset.sectionId)"
+            )
+        )
+        for tag, ops in operations.items():
+            assert f"tag/{tag}" in sections
+            assert {f"operation/{op}" for op in ops} <= sections, tag
+        assert "List concepts" in page.inner_text('[data-section-id="operation/concepts_list"]')
+        page.screenshot(path=str(ARTIFACTS / "redoc.png"))
+        assert outside(page.requests, base) == []
+        assert any("/static/drf_spectacular_sidecar/redoc/" in u for u in page.requests)
