@@ -189,6 +189,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "kbapi.schema.add_error_responses",
+        "relations.jsonld.jsonld_schema_hook",
     ],
 }
 
