@@ -51,14 +51,20 @@ ATTRIBUTE_ROWS: tuple[tuple[str, Callable[[Facts], Sequence[str]]], ...] = (
 def matrix(
     columns: Sequence[Facts], curated: Sequence[tuple[str, Mapping[str, str]]] = ()
 ) -> list[Row]:
-    """The rows for ``columns``: curated aspects ``(name, {slug: value})`` first."""
+    """The rows for ``columns``: curated aspects ``(name, {slug: value})`` first.
+
+    An attribute row whose name a curated aspect already uses is left out, so
+    every row name appears once.
+    """
     slugs = [c.slug for c in columns]
     rows = [
         Row(name, CURATED, {s: [values[s]] if values.get(s) else [] for s in slugs})
         for name, values in curated
     ]
+    taken = {row.name.casefold() for row in rows}
     rows += [
         Row(name, ATTRIBUTES, {c.slug: list(pick(c)) for c in columns})
         for name, pick in ATTRIBUTE_ROWS
+        if name.casefold() not in taken
     ]
     return rows
