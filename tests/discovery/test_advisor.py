@@ -5,7 +5,6 @@ from django.urls import reverse
 
 from concepts.models import Concept
 
-
 DATABASE_TYPES = {
     "relational-database",
     "key-value-store",
