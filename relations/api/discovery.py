@@ -14,6 +14,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from kbapi.models import SLUG_MAX_LENGTH
 from relations import compare, discovery
 from relations.discovery import BadQuery
 from relations.graph_formats import DotRenderer, MermaidRenderer
@@ -27,6 +28,7 @@ MAX_DEPTH = 3
 MAX_SLUGS = 200
 MAX_Q_LENGTH = 500
 INTEGER = re.compile(r"[0-9]{1,9}")
+SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 TYPES = Relation.Type.values
 FORMATS = ("json", "mermaid", "dot", "jsonld")
 
@@ -56,6 +58,19 @@ def list_param(request, name: str) -> list[str]:
     return items
 
 
+def slugs_checked(name: str, slugs: list[str], kind: str = "concept") -> list[str]:
+    """``slugs``, unless one cannot be a slug at all (it is then unknown, without a query)."""
+    bad = [s for s in slugs if len(s) > SLUG_MAX_LENGTH or not SLUG_PATTERN.fullmatch(s)]
+    if bad:
+        raise BadQuery(name, f"Unknown {kind} slug(s): {', '.join(map(repr, bad))}.")
+    return slugs
+
+
+def optional_slug(request, name: str, kind: str = "concept") -> str | None:
+    value = request.query_params.get(name, "").strip()
+    return slugs_checked(name, [value], kind)[0] if value else None
+
+
 def types_param(request) -> list[str]:
     types = sorted(set(list_param(request, "type")))
     unknown = [t for t in types if t not in TYPES]
@@ -66,15 +81,15 @@ def types_param(request) -> list[str]:
     return types
 
 
-def required_param(request, name: str) -> str:
-    value = request.query_params.get(name, "").strip()
-    if not value:
+def required_slug(request, name: str) -> str:
+    value = optional_slug(request, name)
+    if value is None:
         raise BadQuery(name, f"The {name} parameter is required.")
     return value
 
 
 def slug_list_param(request, name: str, *, low: int, high: int) -> list[str]:
-    slugs = list_param(request, name)
+    slugs = slugs_checked(name, list_param(request, name))
     if len(set(slugs)) != len(slugs):
         raise BadQuery(name, f"Name each concept in {name} once.")
     if not low <= len(slugs) <= high:
@@ -149,7 +164,8 @@ class LearningPathView(DiscoveryView):
         its own prerequisites; ties are broken by slug. Concepts in `known` are left out, and so
         is whatever is needed only for them: knowing a concept counts as knowing what it
         builds on. An unknown slug in `known` is a 400."""
-        answer = discovery.learning_path_for(slug=slug, known=list_param(request, "known"))
+        known = slugs_checked("known", list_param(request, "known"))
+        answer = discovery.learning_path_for(slug=slug, known=known)
         return Response(shapes.LearningPathSerializer(answer, context={"request": request}).data)
 
 
@@ -170,7 +186,7 @@ class PathView(DiscoveryView):
         """The fewest relations leading from `from` to `to`, crossing edges either way; each
         edge says whether it was followed `forward` (source to target) or `backward`.
         `from` equal to `to` is a path of length 0; no chain at all is a 404 (`no_path`)."""
-        source, target = required_param(request, "from"), required_param(request, "to")
+        source, target = required_slug(request, "from"), required_slug(request, "to")
         answer = discovery.path(source=source, target=target, types=types_param(request))
         return Response(shapes.PathSerializer(answer, context={"request": request}).data)
 
@@ -225,12 +241,12 @@ class GraphView(DiscoveryView):
         """Concepts and the relations among them, optionally only one `category` and/or only
         within `depth` relations of `around` (walked in either direction). Edges are those
         whose both ends are shown."""
-        around = request.query_params.get("around", "").strip() or None
+        around = optional_slug(request, "around")
         if "depth" in request.query_params and around is None:
             raise BadQuery("depth", "depth applies only together with around.")
         jsonld = request.accepted_renderer.format == "jsonld"
         selection = discovery.graph(
-            category=request.query_params.get("category", "").strip() or None,
+            category=optional_slug(request, "category", kind="category"),
             around=around,
             depth=depth_param(request),
             types=types_param(request),
