@@ -202,6 +202,7 @@ SPECTACULAR_SETTINGS = {
         "kbapi.conditional.add_conditional_headers",
         "kbapi.fields.add_query_parameters",
         "kbapi.docs.describe_operations",
+        "relations.jsonld.jsonld_schema_hook",
     ],
 }
 

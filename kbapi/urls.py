@@ -10,6 +10,7 @@ from kbapi.router import router
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
+    path("", include("relations.api.discovery_urls")),
     path("", include(router.urls)),
 ]
 

@@ -1,10 +1,13 @@
 """Viewsets of categories, tags, concepts and examples."""
 
+from rest_framework.settings import api_settings
+
 from concepts import selectors, services
 from concepts.filters import CategoryFilter, ConceptFilter, ExampleFilter, TagFilter
 from concepts.models import Category, Tag
 from kbapi.history import HistoryMixin
 from kbapi.viewsets import ServiceModelViewSet
+from relations.jsonld import JSONLDRenderer
 
 from . import serializers
 
@@ -43,6 +46,7 @@ class ConceptViewSet(HistoryMixin, ServiceModelViewSet):
     queryset = selectors.concept_list()
     serializer_class = serializers.ConceptSerializer
     filterset_class = ConceptFilter
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, JSONLDRenderer]
     search_fields = ["name", "summary"]
     ordering_fields = ["name", "slug", "created_at", "updated_at"]
     create_service = services.concept_create

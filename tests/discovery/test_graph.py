@@ -1,0 +1,266 @@
+"""graph/: the concept graph as JSON, Mermaid, Graphviz DOT and SKOS JSON-LD."""
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+import rdflib
+from django.urls import reverse
+from rdflib.namespace import RDF, SKOS
+
+from concepts.models import Concept
+from relations.models import Relation
+from relations.services import relation_create
+from tests.conftest import require_tool
+from tests.factories import make_concept
+
+MERMAID_CHECK = Path(__file__).resolve().parents[1] / "mermaid"
+TRICKY_NAME = 'He said "hi" <b>#1</b> & `end`; [x] {y} | z --> w'
+CONCEPTS = "http://testserver/api/v1/concepts/"
+# rdflib's own JSON-LD parser still uses its deprecated ConjunctiveGraph
+pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
+
+
+def graph(client, **params):
+    return client.get(reverse("graph"), params)
+
+
+def mermaid_diagram_type(text: str) -> str:
+    """Parse ``text`` with Mermaid's own parser (tests/mermaid, run by Node)."""
+    node = require_tool("node")
+    if not (MERMAID_CHECK / "node_modules" / "mermaid").is_dir():
+        message = "Mermaid's parser is not installed: npm ci --prefix tests/mermaid"
+        if os.environ.get("KBAPI_REQUIRE_TOOLS") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    result = subprocess.run(
+        [node, str(MERMAID_CHECK / "parse.mjs")],
+        input=text,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def graphviz_svg(text: str) -> str:
+    result = subprocess.run(
+        [require_tool("dot"), "-Tsvg"],
+        input=text,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "", result.stderr
+    return result.stdout
+
+
+@pytest.fixture
+def tricky():
+    """Concepts whose slugs are Mermaid keywords and whose name needs escaping."""
+    make_concept("end", name=TRICKY_NAME)
+    make_concept("subgraph", name="Sub\\graph \\N \\\\ back\\slash")
+    acid = Concept.objects.get(slug="acid")
+    for slug in ("end", "subgraph"):
+        relation_create(source=Concept.objects.get(slug=slug), type="related-to", target=acid)
+
+
+# --- JSON ------------------------------------------------------------------------------
+
+
+def test_json_graph_has_every_concept_and_relation(anon):
+    body = graph(anon).json()
+    slugs = [n["slug"] for n in body["nodes"]]
+    assert slugs == sorted(Concept.objects.values_list("slug", flat=True))
+    assert len(body["edges"]) == Relation.objects.count()
+    assert {"source": "key-value-store", "type": "is-a", "target": "non-relational-database"} in (
+        body["edges"]
+    )
+    assert all(e["source"] in slugs and e["target"] in slugs for e in body["edges"])
+    node = next(n for n in body["nodes"] if n["slug"] == "acid")
+    assert node == {
+        "slug": "acid",
+        "name": Concept.objects.get(slug="acid").name,
+        "category": Concept.objects.get(slug="acid").category.slug,
+        "url": f"{CONCEPTS}acid/",
+    }
+
+
+def test_category_keeps_its_concepts_and_the_edges_among_them(anon):
+    body = graph(anon, category="database-type").json()
+    expected = set(
+        Concept.objects.filter(category__slug="database-type").values_list("slug", flat=True)
+    )
+    assert {n["slug"] for n in body["nodes"]} == expected
+    assert all(n["category"] == "database-type" for n in body["nodes"])
+    assert body["edges"] and all(
+        e["source"] in expected and e["target"] in expected for e in body["edges"]
+    )
+
+
+def test_around_keeps_the_neighbourhood_within_depth(anon):
+    body = graph(anon, around="graph-database", depth=2).json()
+    near = anon.get(reverse("concept-neighbors", args=["graph-database"]), {"depth": 2}).json()
+    expected = {"graph-database"} | {r["slug"] for r in near["results"]}
+    assert {n["slug"] for n in body["nodes"]} == expected
+    assert all(e["source"] in expected and e["target"] in expected for e in body["edges"])
+
+
+def test_around_with_category_and_type(anon):
+    body = graph(anon, around="graph-database", category="database-type", type="is-a").json()
+    assert {n["slug"] for n in body["nodes"]} == {"graph-database", "non-relational-database"}
+    assert body["edges"] == [
+        {"source": "graph-database", "type": "is-a", "target": "non-relational-database"}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"depth": "2"}, "depth"),
+        ({"around": "acid", "depth": "4"}, "depth"),
+        ({"around": "acid", "depth": "NaN"}, "depth"),
+        ({"around": "no-such-concept"}, "around"),
+        ({"category": "no-such-category"}, "category"),
+        ({"type": "friend-of"}, "type"),
+        ({"format": "svg"}, "format"),
+        ({"format": "mermaid", "category": "no-such-category"}, "category"),
+        ({"format": "dot", "around": "acid", "depth": "0"}, "depth"),
+        ({"format": "jsonld", "type": "x"}, "type"),
+    ],
+)
+def test_bad_parameters_are_400_in_the_json_error_shape(anon, params, field):
+    response = graph(anon, **params)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert field in response.json()["errors"]
+
+
+# --- Mermaid --------------------------------------------------------------------------
+
+
+def test_mermaid_is_plain_text_that_mermaid_parses_as_a_flowchart(anon, tricky):
+    response = graph(anon, format="mermaid")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    text = response.content.decode()
+    assert text.startswith("graph LR\n")
+    assert 'c_key_value_store -->|"is a"| c_non_relational_database' in text
+    assert 'c_end["He said #quot;hi#quot; #lt;b#gt;#35;1#lt;/b#gt; #amp; #96;end#96;' in text
+    assert text.count(" -->|") == Relation.objects.count()
+    assert mermaid_diagram_type(text) == "flowchart-v2"
+
+
+def test_mermaid_neighbourhood(anon):
+    text = graph(anon, format="mermaid", around="acid", depth=1).content.decode()
+    assert 'c_acid["ACID"]' in text
+    assert 'c_acid -->|"prerequisite of"| c_oltp' in text
+
+
+def test_mermaid_is_chosen_by_accept_header_too(anon):
+    response = anon.get(reverse("graph"), HTTP_ACCEPT="text/plain")
+    assert response.content.startswith(b"graph LR\n")
+
+
+# --- Graphviz DOT ----------------------------------------------------------------------
+
+
+def test_dot_is_accepted_by_graphviz(anon, tricky):
+    # a neighbourhood, not the whole graph: laying out every concept takes dot half a minute
+    response = graph(anon, format="dot", around="acid", depth=2)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/vnd.graphviz; charset=utf-8"
+    text = response.content.decode()
+    assert text.startswith("digraph concepts {")
+    assert '"acid" -> "oltp" [label="prerequisite of"];' in text
+    svg = graphviz_svg(text)
+    assert "<title>acid</title>" in svg
+    assert "He said &quot;hi&quot; &lt;b&gt;#1&lt;/b&gt; &amp; `end`" in svg
+    assert "Sub\\graph \\N \\\\ back\\slash" in svg
+    assert svg.count('class="edge"') == text.count(" -> ") > 50
+
+
+def test_whole_graph_as_dot_has_every_node_and_edge(anon):
+    text = graph(anon, format="dot").content.decode()
+    assert text.count(" -> ") == Relation.objects.count()
+    assert text.count("URL=") == Concept.objects.count()
+
+
+def test_dot_is_chosen_by_accept_header(anon):
+    response = anon.get(reverse("graph"), {"around": "acid"}, HTTP_ACCEPT="text/vnd.graphviz")
+    assert response.content.startswith(b"digraph concepts {")
+    graphviz_svg(response.content.decode())
+
+
+# --- SKOS JSON-LD ----------------------------------------------------------------------
+
+
+def skos_graph(response) -> rdflib.Graph:
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"].startswith("application/ld+json")
+    return rdflib.Graph().parse(data=response.content, format="json-ld")
+
+
+def concept(slug: str) -> rdflib.URIRef:
+    return rdflib.URIRef(f"{CONCEPTS}{slug}/")
+
+
+def label(text: str) -> rdflib.Literal:
+    return rdflib.Literal(text, lang="en")
+
+
+def test_graph_as_jsonld_is_skos(anon):
+    g = skos_graph(graph(anon, format="jsonld"))
+    scheme = rdflib.URIRef(CONCEPTS)
+    assert (scheme, RDF.type, SKOS.ConceptScheme) in g
+    assert len(set(g.subjects(RDF.type, SKOS.Concept))) == Concept.objects.count()
+    kv = concept("key-value-store")
+    assert (kv, SKOS.prefLabel, label("Key-value store")) in g
+    assert (kv, SKOS.altLabel, label("KV store")) in g
+    assert (kv, SKOS.notation, rdflib.Literal("key-value-store")) in g
+    assert (kv, SKOS.inScheme, scheme) in g
+    assert (kv, SKOS.definition, None) in g
+    assert (kv, SKOS.broader, concept("non-relational-database")) in g  # is-a
+    assert (concept("key-value-pair"), SKOS.broader, kv) in g  # part-of
+    assert (concept("non-relational-database"), SKOS.narrower, kv) in g
+    assert (kv, SKOS.related, concept("document-store")) in g  # alternative-to
+    assert (concept("document-store"), SKOS.related, kv) in g
+    assert (kv, SKOS.broader, concept("document-store")) not in g
+
+
+def test_concept_detail_as_jsonld(anon):
+    response = anon.get(reverse("concept-detail", args=["key-value-store"]), {"format": "jsonld"})
+    g = skos_graph(response)
+    kv = concept("key-value-store")
+    assert (kv, RDF.type, SKOS.Concept) in g
+    assert (kv, SKOS.broader, concept("non-relational-database")) in g
+    assert (kv, SKOS.narrower, concept("key-value-pair")) in g
+    assert (kv, SKOS.related, concept("user-session")) in g
+    assert (kv, SKOS.scopeNote, None) in g  # the Markdown definition, in full
+    assert {str(o) for o in g.objects(kv, SKOS.altLabel)} == set(
+        Concept.objects.get(slug="key-value-store").aliases
+    )
+
+
+def test_concept_list_as_jsonld(anon):
+    g = skos_graph(anon.get(reverse("concept-list"), {"format": "jsonld", "page_size": 5}))
+    assert len(set(g.subjects(RDF.type, SKOS.Concept))) == 5
+    assert (rdflib.URIRef(CONCEPTS), RDF.type, SKOS.ConceptScheme) in g
+
+
+def test_missing_concept_as_jsonld_is_still_the_json_error_shape(anon):
+    response = anon.get(reverse("concept-detail", args=["nothing-here"]), {"format": "jsonld"})
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["status"] == 404
+
+
+def test_plain_json_of_concepts_is_unchanged_by_the_new_format(anon):
+    response = anon.get(reverse("concept-detail", args=["key-value-store"]))
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["slug"] == "key-value-store"
