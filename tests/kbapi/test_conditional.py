@@ -163,3 +163,10 @@ def test_required_if_match_leaves_creates_and_reads_alone(editor, small_kb):
     created = editor.post(reverse("tag-list"), {"slug": "new", "name": "New"}, format="json")
     assert created.status_code == 201
     assert created["ETag"].startswith('"v1-')
+
+
+def test_head_answers_the_same_etag_and_304(anon, small_kb):
+    target = url("concept-detail", "database")
+    etag = anon.get(target)["ETag"]
+    assert anon.head(target)["ETag"] == etag
+    assert anon.head(target, HTTP_IF_NONE_MATCH=etag).status_code == 304

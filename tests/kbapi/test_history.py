@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -249,3 +250,14 @@ def test_revert_to_a_state_that_refers_to_a_deleted_tag_is_409(deleter, small_kb
 def test_revert_with_an_unknown_entry_is_404(editor, small_kb):
     response = editor.post(revert_url("concept", "database", 999999))
     assert response.status_code == 404
+
+
+@override_settings(REQUIRE_IF_MATCH=True)
+def test_revert_needs_if_match_when_the_server_requires_it(editor, small_kb):
+    first = history(editor, "concept", "database").json()["results"][0]
+    url = revert_url("concept", "database", first["id"])
+    response = editor.post(url)
+    assert response.status_code == 428
+    assert Concept.history.count() == 3
+    etag = editor.get(reverse("concept-detail", args=["database"]))["ETag"]
+    assert editor.post(url, HTTP_IF_MATCH=etag).status_code == 200
