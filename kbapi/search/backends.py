@@ -30,9 +30,10 @@ class Query:
 
     terms: list[str]  # all must match; the last one as a prefix
     exact: list[str]  # "| whole query |": a name or alias equal to the query
+    prefix: str  # "| query": a name or alias that starts with the query as typed
     name_words: list[str]  # " term": every term starts a word of a name or alias
     types: list[str]
-    boosts: tuple[float, float]  # (exact name, all terms in the names)
+    boosts: tuple[float, float, float]  # exact name, name starting so, all terms in names
 
 
 class PostgresBackend:
@@ -46,7 +47,7 @@ class PostgresBackend:
 
     def full_text(self, query: Query, *, limit: int) -> list[tuple]:
         tsquery = self._tsquery(query)
-        exact_boost, words_boost = query.boosts
+        exact_boost, prefix_boost, words_boost = query.boosts
         rank = (
             SearchRank(F("vector"), tsquery, weights=self.weights, normalization=Value(32))
             + Case(
@@ -54,6 +55,11 @@ class PostgresBackend:
                     Q(*[Q(keys__contains=name) for name in query.exact], _connector=Q.OR),
                     then=Value(exact_boost),
                 ),
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
+            + Case(
+                When(keys__contains=query.prefix, then=Value(prefix_boost)),
                 default=Value(0.0),
                 output_field=FloatField(),
             )
@@ -120,6 +126,7 @@ class SqliteBackend:
             SELECT d.id, d.kind, d.slug, d.title,
                 m.score / (1.0 + m.score)
                 + CASE WHEN {exact} THEN %s ELSE 0.0 END
+                + CASE WHEN instr(d.keys, %s) > 0 THEN %s ELSE 0.0 END
                 + CASE WHEN {name_words} THEN %s ELSE 0.0 END AS rank
             FROM (
                 SELECT rowid AS doc_id, -bm25({FTS_TABLE}, 10.0, 4.0, 1.0) AS score
@@ -130,8 +137,16 @@ class SqliteBackend:
             ORDER BY rank DESC, d.title, d.id
             LIMIT %s
         """
-        exact_boost, words_boost = query.boosts
-        params = [*query.exact, exact_boost, *query.name_words, words_boost, self._match(query)]
+        exact_boost, prefix_boost, words_boost = query.boosts
+        params = [
+            *query.exact,
+            exact_boost,
+            query.prefix,
+            prefix_boost,
+            *query.name_words,
+            words_boost,
+            self._match(query),
+        ]
         return self._fetch(sql, [*params, *query.types, limit])
 
     def snippets(self, query: Query, doc_ids: list[int]) -> dict[int, tuple[str, ...]]:

@@ -29,6 +29,7 @@ MIN_SHARED = 0.6
 MIN_SIMILARITY = 0.3
 MIN_SUGGESTION = 0.5  # only a close name is offered as the term meant
 EXACT_NAME_BOOST = 1.0
+NAME_PREFIX_BOOST = 0.25
 NAME_WORDS_BOOST = 0.5
 KINDS = tuple(SearchDocument.Kind.values)
 OPEN, CLOSE = "\ue000", "\ue001"  # private-use marks around matches, never in content
@@ -74,9 +75,10 @@ def search(q: str, types: list[str] | tuple[str, ...] = KINDS) -> Outcome:
     query = backends.Query(
         terms=terms,
         exact=_whole_names(q),
+        prefix=f"| {phrase(q)}",
         name_words=[f" {term}" for term in terms],
         types=types,
-        boosts=(EXACT_NAME_BOOST, NAME_WORDS_BOOST),
+        boosts=(EXACT_NAME_BOOST, NAME_PREFIX_BOOST, NAME_WORDS_BOOST),
     )
     rows = _backend().full_text(query, limit=MAX_HITS)
     if rows:
