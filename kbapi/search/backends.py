@@ -16,12 +16,14 @@ from django.contrib.postgres.search import (
 from django.db import connection
 from django.db.models import Case, F, FloatField, Q, Value, When
 
-from .index import FTS_TABLE, TRIGRAM_TABLE
+from .index import FTS_TABLE, TRIGRAM_TABLE, TRIGRAM_VOCAB
 from .models import SearchDocument
 from .text import raw_trigrams
 
 SNIPPET_WORDS = 24
 FUZZY_MAX_CHARS = 64
+RARE_TRIGRAMS = 8
+NO_TRIGRAM = "|||"  # never in the names ("| a | b |"): matches nothing
 
 
 @dataclass(frozen=True)
@@ -47,10 +49,25 @@ class PostgresBackend:
 
     def full_text(self, query: Query, *, limit: int) -> list[tuple]:
         tsquery = self._tsquery(query)
+        text_rank = SearchRank(F("vector"), tsquery, weights=self.weights, normalization=Value(32))
+        # The best ``limit`` by text rank are the candidates; the name boosts reorder them.
+        candidates = (
+            SearchDocument.objects.filter(vector=tsquery, kind__in=query.types)
+            .order_by(text_rank.desc(), "id")
+            .values("id")[:limit]
+        )
+        rows = (
+            SearchDocument.objects.filter(id__in=candidates)
+            .annotate(rank=text_rank + self._boosts(query))
+            .order_by("-rank", "title", "id")
+            .values_list("id", "kind", "slug", "title", "rank")
+        )
+        return list(rows)
+
+    def _boosts(self, query: Query):
         exact_boost, prefix_boost, words_boost = query.boosts
-        rank = (
-            SearchRank(F("vector"), tsquery, weights=self.weights, normalization=Value(32))
-            + Case(
+        return (
+            Case(
                 When(
                     Q(*[Q(keys__contains=name) for name in query.exact], _connector=Q.OR),
                     then=Value(exact_boost),
@@ -72,13 +89,6 @@ class PostgresBackend:
                 output_field=FloatField(),
             )
         )
-        rows = (
-            SearchDocument.objects.filter(vector=tsquery, kind__in=query.types)
-            .annotate(rank=rank)
-            .order_by("-rank", "title", "id")
-            .values_list("id", "kind", "slug", "title", "rank")
-        )
-        return list(rows[:limit])
 
     def snippets(self, query: Query, doc_ids: list[int]) -> dict[int, tuple[str, ...]]:
         tsquery = self._tsquery(query)
@@ -119,7 +129,10 @@ class SqliteBackend:
         return " AND ".join(quoted)
 
     def full_text(self, query: Query, *, limit: int) -> list[tuple]:
-        kinds = ", ".join("%s" for _ in query.types)
+        kinds = list(query.types) if set(query.types) != set(SearchDocument.Kind.values) else []
+        # Only a narrowed search joins every match to its document to check the kind.
+        kind_join = f"JOIN search_document AS c ON c.id = {FTS_TABLE}.rowid" if kinds else ""
+        kind_filter = f"AND c.kind IN ({', '.join('%s' for _ in kinds)})" if kinds else ""
         exact = " OR ".join("instr(d.keys, %s) > 0" for _ in query.exact)
         name_words = " AND ".join("instr(d.keys, %s) > 0" for _ in query.name_words)
         sql = f"""
@@ -129,13 +142,16 @@ class SqliteBackend:
                 + CASE WHEN instr(d.keys, %s) > 0 THEN %s ELSE 0.0 END
                 + CASE WHEN {name_words} THEN %s ELSE 0.0 END AS rank
             FROM (
-                SELECT rowid AS doc_id, -bm25({FTS_TABLE}, 10.0, 4.0, 1.0) AS score
-                FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s
+                -- The best ``limit`` by text rank are the candidates; the name boosts
+                -- reorder them.
+                SELECT {FTS_TABLE}.rowid AS doc_id, -bm25({FTS_TABLE}, 10.0, 4.0, 1.0) AS score
+                FROM {FTS_TABLE} {kind_join}
+                WHERE {FTS_TABLE} MATCH %s {kind_filter}
+                ORDER BY score DESC, {FTS_TABLE}.rowid
+                LIMIT %s
             ) AS m
             JOIN search_document AS d ON d.id = m.doc_id
-            WHERE d.kind IN ({kinds})
             ORDER BY rank DESC, d.title, d.id
-            LIMIT %s
         """
         exact_boost, prefix_boost, words_boost = query.boosts
         params = [
@@ -147,7 +163,7 @@ class SqliteBackend:
             words_boost,
             self._match(query),
         ]
-        return self._fetch(sql, [*params, *query.types, limit])
+        return self._fetch(sql, [*params, *kinds, limit])
 
     def snippets(self, query: Query, doc_ids: list[int]) -> dict[int, tuple[str, ...]]:
         from .engine import CLOSE, OPEN
@@ -168,15 +184,22 @@ class SqliteBackend:
         if not grams:
             return []
         kinds = ", ".join("%s" for _ in types)
+        marks = ", ".join("%s" for _ in grams)
+        # Candidates share one of the query's rarest trigrams that the names hold at all:
+        # common ones ("ata", "dat") would make the query read most of the index.
         sql = f"""
             SELECT d.id, d.kind, d.slug, d.title, d.names, d.summary
             FROM {TRIGRAM_TABLE} JOIN search_document AS d ON d.id = {TRIGRAM_TABLE}.rowid
-            WHERE {TRIGRAM_TABLE} MATCH %s AND d.kind IN ({kinds})
+            WHERE {TRIGRAM_TABLE} MATCH coalesce((
+                SELECT group_concat('"' || term || '"', ' OR ') FROM (
+                    SELECT term FROM {TRIGRAM_VOCAB} WHERE term IN ({marks})
+                    ORDER BY doc, term LIMIT {RARE_TRIGRAMS}
+                )
+            ), '"{NO_TRIGRAM}"') AND d.kind IN ({kinds})
             ORDER BY bm25({TRIGRAM_TABLE}), d.id
             LIMIT %s
         """
-        match = " OR ".join('"{}"'.format(gram.replace('"', '""')) for gram in grams)
-        return self._fetch(sql, [match, *types, limit])
+        return self._fetch(sql, [*grams, *types, limit])
 
     def _fetch(self, sql: str, params: list) -> list[tuple]:
         with connection.cursor() as cursor:

@@ -23,6 +23,7 @@ from .text import keys_of
 Kind = SearchDocument.Kind
 FTS_TABLE = "search_fts"
 TRIGRAM_TABLE = "search_fts_keys"
+TRIGRAM_VOCAB = "search_fts_keys_vocab"
 
 
 @receiver(object_written)

@@ -11,8 +11,15 @@ FTS_SQL = [
     "names, summary, body, tokenize='porter unicode61 remove_diacritics 2')",
     # Trigrams of the names, to find candidates for a misspelt query.
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts_keys USING fts5(keys, tokenize='trigram')",
+    # How many documents hold each trigram: the rarest ones pick the candidates.
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts_keys_vocab "
+    "USING fts5vocab(search_fts_keys, row)",
 ]
-FTS_REVERSE_SQL = ["DROP TABLE IF EXISTS search_fts", "DROP TABLE IF EXISTS search_fts_keys"]
+FTS_REVERSE_SQL = [
+    "DROP TABLE IF EXISTS search_fts_keys_vocab",
+    "DROP TABLE IF EXISTS search_fts",
+    "DROP TABLE IF EXISTS search_fts_keys",
+]
 
 
 def index_existing_content(apps, schema_editor):

@@ -163,3 +163,24 @@ def test_bad_queries_are_a_400_in_the_error_shape(anon, kb, params, field):
 def test_a_query_of_the_maximum_length_is_accepted(anon, kb):
     assert search(anon, "database " * 22)["count"] >= 0
     assert search(anon, "d" * 200)["count"] == 0
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "\"quoted\" 'single' (paren) [br] {x}",
+        "a:* & b | !c <-> d",
+        "NEAR(one two) AND OR NOT",
+        "col:value ^caret *star -minus +plus",
+        "%_ \\ back\\slash ; DROP TABLE search_document; --",
+        "日本語 データベース",
+        "émoji 🐘 çà",
+        "x",
+        "1e5 0x1f 3.14 v2",
+        "|| pipes | |",
+    ],
+)
+def test_any_text_is_a_valid_query(anon, kb, q):
+    body = search(anon, q)
+    assert body["count"] >= len(body["results"])
+    assert all(hit["url"].startswith("http://testserver/api/v1/") for hit in body["results"])
