@@ -1,5 +1,6 @@
 """Migration operations that run on one database only (the state changes on both)."""
 
+from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
 
@@ -25,3 +26,14 @@ class RunOnSqlite(migrations.RunSQL):
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "sqlite":
             super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class KeepTrigramExtension(TrigramExtension):
+    """``CREATE EXTENSION pg_trgm`` on PostgreSQL; unapplying leaves it installed.
+
+    Django's own operation queries ``pg_extension`` when unapplied, even on SQLite, and
+    dropping the extension could break anything else that uses it.
+    """
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        pass

@@ -1,9 +1,8 @@
 import django.contrib.postgres.indexes
 import django.contrib.postgres.search
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
-from kbapi.search.migration_ops import AddIndexOnPostgres, RunOnSqlite
+from kbapi.search.migration_ops import AddIndexOnPostgres, KeepTrigramExtension, RunOnSqlite
 
 FTS_SQL = [
     # Weighted at query time with bm25(search_fts, 10, 4, 1): names, summary, body.
@@ -41,7 +40,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        TrigramExtension(),
+        KeepTrigramExtension(),
         migrations.CreateModel(
             name="SearchDocument",
             fields=[
