@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "simple_history",
     "concepts",
     "relations",
+    "kbapi.search",
 ]
 
 MIDDLEWARE = [

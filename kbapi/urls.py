@@ -7,9 +7,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from kbapi import errors, health
 from kbapi.auth import TokenView
 from kbapi.router import router
+from kbapi.search.api import SearchView
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
+    path("search/", SearchView.as_view(), name="search"),
     path("", include("relations.api.discovery_urls")),
     path("", include(router.urls)),
 ]

@@ -53,29 +53,14 @@ def cached_dataset(name: str, build) -> None:
 
 
 def _snapshot_tables() -> list[str]:
-    """Tables of the knowledge-base apps, plus tables no model owns (search indexes)."""
+    """Tables of the knowledge-base apps (derived data such as the search index is rebuilt)."""
     from django.apps import apps
-    from django.db import connection
 
-    owned = set()
-    for config in apps.get_app_configs():
-        for model in config.get_models(include_auto_created=True):
-            owned.add(model._meta.db_table)
-    ours = {
+    return sorted(
         model._meta.db_table
         for label in ("concepts", "relations")
         for model in apps.get_app_config(label).get_models(include_auto_created=True)
-    }
-    unowned = set(connection.introspection.table_names()) - owned - {"django_migrations"}
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
-            virtual = [
-                name for name, sql in cursor.fetchall() if "VIRTUAL TABLE" in (sql or "").upper()
-            ]
-        shadows = {t for t in unowned for v in virtual if t.startswith(f"{v}_")}
-        unowned = {t for t in unowned - shadows if not t.startswith("sqlite_")}
-    return sorted(ours | unowned)
+    )
 
 
 def take_snapshot() -> dict[str, tuple[list[str], list[tuple]]]:
@@ -84,28 +69,18 @@ def take_snapshot() -> dict[str, tuple[list[str], list[tuple]]]:
     snapshot = {}
     with connection.cursor() as cursor:
         for table in _snapshot_tables():
-            quoted = connection.ops.quote_name(table)
-            rowid = "rowid, " if _is_virtual(cursor, table) else ""
-            cursor.execute(f"SELECT {rowid}* FROM {quoted}")
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
             columns = [col[0] for col in cursor.description]
             snapshot[table] = (columns, cursor.fetchall())
     return snapshot
-
-
-def _is_virtual(cursor, table: str) -> bool:
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        return False
-    cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [table])
-    row = cursor.fetchone()
-    return bool(row and "VIRTUAL TABLE" in (row[0] or "").upper())
 
 
 def restore_snapshot(snapshot) -> None:
     from django.apps import apps
     from django.core.management.color import no_style
     from django.db import connection
+
+    from kbapi.search import index as search_index
 
     with connection.cursor() as cursor:
         for table, (columns, rows) in snapshot.items():
@@ -124,6 +99,7 @@ def restore_snapshot(snapshot) -> None:
         ]
         for sql in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(sql)
+    search_index.rebuild()
 
 
 def _adapt(row: tuple) -> tuple:
