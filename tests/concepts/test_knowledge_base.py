@@ -184,3 +184,9 @@ def test_code_examples_are_present_for_what_the_notes_describe(anon, kb):
         "get_asgi_application",
     ):
         assert snippet in text, snippet
+
+
+def test_search_answers_from_the_loaded_knowledge_base(anon, kb):
+    response = anon.get("/api/v1/search/", {"q": "RDBMS"})
+    assert response.status_code == 200
+    assert response.json()["results"][0]["slug"] == "relational-database"
