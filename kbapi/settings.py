@@ -171,6 +171,14 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
+# The response cache in front of Django (kbapi.asgi_cache) and the knowledge-base
+# version it checks (kbapi.kb_version): a file per host, plus Redis across hosts.
+RESPONSE_CACHE = env_bool("RESPONSE_CACHE", True)
+RESPONSE_CACHE_MAX_ENTRIES = env_int("RESPONSE_CACHE_MAX_ENTRIES", 5000)
+RESPONSE_CACHE_MAX_BYTES = env_int("RESPONSE_CACHE_MAX_BYTES", 64 * 1024 * 1024)
+KB_VERSION_FILE = os.environ.get("KB_VERSION_FILE", "")
+KB_VERSION_REDIS_URL = os.environ.get("KB_VERSION_REDIS_URL", os.environ.get("REDIS_URL", ""))
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "kbapi",
     "DESCRIPTION": (
@@ -192,11 +200,27 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# JSON lines in production (one per request from kbapi.request_log, errors with
+# their traceback and request id); REQUEST_LOG turns the request lines on or off.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "formatters": {"json": {"()": "kbapi.request_log.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "json": {"class": "logging.StreamHandler", "formatter": "json"},
+    },
+    "loggers": {
+        "kbapi.request": {
+            "handlers": ["json"],
+            "level": "INFO" if env_bool("REQUEST_LOG", PRODUCTION) else "WARNING",
+            "propagate": False,
+        },
+    },
+    "root": {
+        "handlers": ["json" if env_bool("LOG_JSON", PRODUCTION) else "console"],
+        "level": os.environ.get("LOG_LEVEL", "INFO"),
+    },
 }
 
 if PRODUCTION:
