@@ -34,6 +34,8 @@ API_PREFIX = "/api/v1/"
 KEY_HEADERS = (b"host", b"accept", b"origin", b"x-forwarded-proto", b"x-forwarded-host")
 # Vary on these is fine: a request that carries a session or credentials is never cached.
 HARMLESS_VARY = {"cookie", "authorization", "accept-encoding"}
+HIT = (b"x-cache", b"hit")
+MISS = (b"x-cache", b"miss")
 NOT_MODIFIED_HEADERS = {
     b"etag",
     b"vary",
@@ -187,7 +189,7 @@ class ResponseCacheMiddleware:
         if entry is not None and entry.version == version:
             self.hits += 1
             scope["kbapi.cache"] = "hit"
-            return await self._send_entry(entry, scope, send)
+            return await self._send_entry(entry, scope, send, HIT)
         self.misses += 1
         scope["kbapi.cache"] = "miss"
         await self._miss(key, version, scope, receive, send)
@@ -246,9 +248,9 @@ class ResponseCacheMiddleware:
             self.store.put(key, entry)
         if if_none_match is not None:
             scope = {**scope, "headers": [*scope["headers"], (b"if-none-match", if_none_match)]}
-        await self._send_entry(entry, scope, send)
+        await self._send_entry(entry, scope, send, MISS)
 
-    async def _send_entry(self, entry: Entry, scope, send):
+    async def _send_entry(self, entry: Entry, scope, send, how):
         if_none_match = _header(scope["headers"], b"if-none-match")
         if if_none_match is not None and etag_matches(if_none_match, entry.etag):
             headers = [
@@ -256,11 +258,16 @@ class ResponseCacheMiddleware:
                 for k, v in entry.headers
                 if k in NOT_MODIFIED_HEADERS or k.startswith(b"access-control-")
             ]
+            headers.append(how)
             await send({"type": "http.response.start", "status": 304, "headers": headers})
             await send({"type": "http.response.body", "body": b""})
             return
         await send(
-            {"type": "http.response.start", "status": entry.status, "headers": entry.headers}
+            {
+                "type": "http.response.start",
+                "status": entry.status,
+                "headers": [*entry.headers, how],
+            }
         )
         await send(
             {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else entry.body}

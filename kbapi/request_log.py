@@ -66,7 +66,7 @@ class RequestLogMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         except Exception:
-            logger.error("unhandled error", exc_info=True)
+            logger.error("unhandled error", exc_info=True, extra={"request_id": request_id})
             if state["status"]:
                 raise
             await _send_server_error(send_with_id)
@@ -75,6 +75,7 @@ class RequestLogMiddleware:
                 logger.info(
                     "request",
                     extra={
+                        "request_id": request_id,
                         "method": scope["method"],
                         "path": scope["path"],
                         "status": state["status"],
@@ -104,7 +105,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
-            "request_id": request_id_var.get() or None,
+            "request_id": getattr(record, "request_id", None) or request_id_var.get() or None,
         }
         for field in _RECORD_FIELDS:
             value = getattr(record, field, None)
