@@ -14,6 +14,7 @@ Environment: BENCH_DURATION (seconds per load run, 3), BENCH_CONNECTIONS (16),
 BENCH_SIZE (generated concepts, 100000), BENCH_SKIP_PG=1, BENCH_SKIP_LARGE=1.
 """
 
+import contextlib
 import datetime
 import json
 import os
@@ -85,9 +86,8 @@ def load(url, *, connections=CONNECTIONS, duration=DURATION, headers=(), method=
             cmd += ["-H", header]
         script = None
         if method != "GET":
-            script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
-            script.write(f"wrk.method = {json.dumps(method)}\nwrk.body = {json.dumps(body)}\n")
-            script.close()
+            with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+                script.write(f"wrk.method = {json.dumps(method)}\nwrk.body = {json.dumps(body)}\n")
             cmd += ["-s", script.name]
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60).stdout
         if script:
@@ -459,10 +459,8 @@ def targets(results) -> list[str]:
 
 def machine() -> str:
     cpu = "unknown CPU"
-    try:
+    with contextlib.suppress(OSError, AttributeError):
         cpu = re.search(r"model name\s*:\s*(.*)", Path("/proc/cpuinfo").read_text()).group(1)
-    except (OSError, AttributeError):
-        pass
     return (
         f"{platform.node()}: {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"{platform.system()} {platform.release()}"
