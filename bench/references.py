@@ -9,8 +9,6 @@ import json
 
 from django.http import HttpResponse
 
-from concepts.models import Concept
-
 BARE_BODY = json.dumps({"status": "ok", "results": [{"slug": "acid", "name": "ACID"}]}).encode()
 BARE_HEADERS = [
     (b"content-type", b"application/json"),
@@ -24,6 +22,8 @@ async def bare_app(scope, receive, send):
 
 
 def values_page(request):
+    from concepts.models import Concept
+
     rows = list(
         Concept.objects.order_by("name").values(
             "slug", "name", "summary", "category__slug", "updated_at"

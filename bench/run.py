@@ -81,7 +81,7 @@ def _ms(value: str) -> float:
 def load(url, *, connections=CONNECTIONS, duration=DURATION, headers=(), method="GET", body=""):
     """Drive ``url`` for ``duration`` seconds; requests/s, p50 and p99 in ms, error count."""
     if WRK:
-        cmd = [WRK, "-t1", f"-c{connections}", f"-d{duration}s", "--latency", url]
+        cmd = [WRK, "-t1", f"-c{connections}", f"-d{max(1, round(duration))}s", "--latency", url]
         for header in headers:
             cmd += ["-H", header]
         script = None
@@ -89,7 +89,10 @@ def load(url, *, connections=CONNECTIONS, duration=DURATION, headers=(), method=
             with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
                 script.write(f"wrk.method = {json.dumps(method)}\nwrk.body = {json.dumps(body)}\n")
             cmd += ["-s", script.name]
-        out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60).stdout
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60)
+        out = done.stdout
+        if "Requests/sec" not in out:
+            raise RuntimeError(f"wrk failed: {done.stdout}{done.stderr}")
         if script:
             os.unlink(script.name)
         pct = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", out, re.M))
@@ -118,7 +121,7 @@ def free_port() -> int:
 def http(port, path, headers=None, method="GET", body=None):
     import http.client
 
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
         conn.request(method, path, body=body, headers=headers or {})
         response = conn.getresponse()
@@ -163,6 +166,9 @@ class Server:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"uvicorn exited ({label})")
             time.sleep(0.3)
+        else:
+            self.stop()
+            raise RuntimeError(f"uvicorn did not start its workers in 90 s ({label})")
         time.sleep(1)
 
     def url(self, path: str) -> str:
@@ -309,6 +315,14 @@ def references(server: Server) -> dict:
     }
 
 
+def mean_references(before: dict, after: dict) -> dict:
+    """References run before and after the pass: the machine's load may drift in between."""
+    return {
+        name: {key: (before[name][key] + after[name][key]) / 2 for key in before[name]}
+        for name in before
+    }
+
+
 def run_database(kind: str, tmp: Path, pg_base: str | None) -> dict:
     log(f"{kind}: fresh database, migrate, load the real knowledge base")
     url = fresh_database(kind, tmp, pg_base)
@@ -324,9 +338,10 @@ def run_database(kind: str, tmp: Path, pg_base: str | None) -> dict:
     def one_pass(label, names, cache, dataset, server_env=None):
         server = Server({**(server_env or env), "RESPONSE_CACHE": "1" if cache else "0"}, label)
         try:
-            refs = references(server)
+            before = references(server)
             mode = "repeated" if cache else "first read"
             rows = measure(server, names, token, mode)
+            refs = mean_references(before, references(server))
         finally:
             peaks = server.stop()
         queries = json.loads(manage(env, "queries", *query_urls, module="bench.tasks"))
@@ -347,6 +362,9 @@ def run_database(kind: str, tmp: Path, pg_base: str | None) -> dict:
         ):
             one_pass(f"driver: {driver}", ["concept list", "concept detail"], False, "real",
                      server_env={**env, **extra})  # fmt: skip
+    lean = {**env, "DJANGO_SETTINGS_MODULE": "bench.settings_lean"}
+    one_pass("lean middleware (bench-only)", ["concept list", "concept detail"], False, "real",
+             server_env=lean)  # fmt: skip
     if os.environ.get("BENCH_SKIP_LARGE") != "1":
         log(f"{kind}: growing the knowledge base to {SIZE:,} concepts")
         result["generated"] = manage(env, str(SIZE), module="bench.generate")
@@ -469,9 +487,10 @@ def machine() -> str:
 
 def write_doc(results, started: float) -> str:
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     block = [
         "<!-- bench:begin (written by `make bench`; edit outside these markers) -->",
-        f"Run of {now} on {machine()}; uvicorn with {WORKERS} workers; load from "
+        f"Run of {now} on {machine()}; load average at the end {load}; uvicorn with {WORKERS} workers; load from "
         f"{'wrk' if WRK else 'bench/loadgen.py'} with {CONNECTIONS} connections for "
         f"{DURATION:g} s per row; whole run {time.monotonic() - started:.0f} s.",
         "",
