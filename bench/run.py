@@ -485,7 +485,26 @@ def machine() -> str:
     )
 
 
-def write_doc(results, started: float) -> str:
+def signal_lines(signals: dict) -> list[str]:
+    lines = ["| version signal | per cache hit | per write | stale window |", "|---|---|---|---|"]
+    for name, row in signals.items():
+        if "error" in row:
+            lines.append(f"| {name} | {row['error']} | | |")
+        elif name == "pg_listen_notify":
+            window = row["commit_to_listener"]
+            lines.append(
+                f"| {name} | none (listener keeps a local copy) | NOTIFY in the transaction "
+                f"| p50 {window['p50_us']} µs, p99 {window['p99_us']} µs after commit |"
+            )
+        else:
+            lines.append(
+                f"| {name} | p50 {row['read']['p50_us']} µs, p99 {row['read']['p99_us']} µs "
+                f"| p50 {row['bump']['p50_us']} µs | none (bumped before the write's response) |"
+            )
+    return lines
+
+
+def write_doc(results, started: float, signals: dict) -> str:
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     block = [
@@ -505,6 +524,10 @@ def write_doc(results, started: float) -> str:
         "### Memory",
         "",
         *memory(results),
+        "",
+        "### Sharing the knowledge-base version",
+        "",
+        *signal_lines(signals),
         "",
         *[f"- {db['kind']} generated: `{db.get('generated', 'skipped')}`" for db in results],
         "<!-- bench:end -->",
@@ -531,9 +554,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="kbapi-bench-") as tmp:
         for kind in ["sqlite", *(["postgresql"] if pg else [])]:
             results.append(run_database(kind, Path(tmp), pg))
-    if not pg:
-        log("PostgreSQL: none answers and DATABASE_URL names none: skipped")
-    print(write_doc(results, started))
+        if not pg:
+            log("PostgreSQL: none answers and DATABASE_URL names none: skipped")
+        log("cost of each knowledge-base version signal")
+        env = base_env(f"sqlite:///{Path(tmp) / 'signals.sqlite3'}", Path(tmp))
+        if pg:
+            env["BENCH_PG_DSN"] = f"{pg}/postgres"
+        signals = json.loads(manage(env, module="bench.version_signals").splitlines()[-1])
+    print(write_doc(results, started, signals))
     log(f"wrote {DOC.relative_to(ROOT)} in {time.monotonic() - started:.0f} s")
 
 
