@@ -10,7 +10,7 @@ concepts and measures the reads again. Every row is shown as a ratio to a
 bare ASGI app (the ceiling) and to a hand-written ``.values()`` Django view,
 both served by the same uvicorn. The table goes to docs/PERFORMANCE.md.
 
-Environment: BENCH_DURATION (seconds per load run, 3), BENCH_CONNECTIONS (16),
+Environment: BENCH_DURATION (seconds per load run, 2), BENCH_CONNECTIONS (16),
 BENCH_SIZE (generated concepts, 100000), BENCH_SKIP_PG=1, BENCH_SKIP_LARGE=1.
 """
 
@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 DOC = ROOT / "docs" / "PERFORMANCE.md"
-DURATION = float(os.environ.get("BENCH_DURATION", 3))
+DURATION = float(os.environ.get("BENCH_DURATION", 2))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", 16))
 SIZE = int(os.environ.get("BENCH_SIZE", 100_000))
 WORKERS = os.cpu_count() or 1

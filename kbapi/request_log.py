@@ -56,9 +56,9 @@ class RequestLogMiddleware:
         async def send_with_id(message):
             if message["type"] == "http.response.start":
                 state["status"] = message["status"]
-                headers = [
-                    (k, v) for k, v in message.get("headers", ()) if k.lower() != REQUEST_ID_HEADER
-                ]
+                headers = list(message.get("headers", ()))
+                if any(k.lower() == REQUEST_ID_HEADER for k, _ in headers):
+                    headers = [(k, v) for k, v in headers if k.lower() != REQUEST_ID_HEADER]
                 headers.append((REQUEST_ID_HEADER, header_value))
                 message = {**message, "headers": headers}
             await send(message)
