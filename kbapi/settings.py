@@ -186,11 +186,16 @@ CACHES = {
 
 # The response cache in front of Django (kbapi.asgi_cache) and the knowledge-base
 # version it checks (kbapi.kb_version): a file per host, plus Redis across hosts.
-RESPONSE_CACHE = env_bool("RESPONSE_CACHE", True)
-RESPONSE_CACHE_MAX_ENTRIES = env_int("RESPONSE_CACHE_MAX_ENTRIES", 5000)
-RESPONSE_CACHE_MAX_BYTES = env_int("RESPONSE_CACHE_MAX_BYTES", 64 * 1024 * 1024)
+# On by default where every worker shares one host (SQLite) or Redis is set; a
+# server database without Redis may have several app hosts, so it is opt-in there.
 KB_VERSION_FILE = os.environ.get("KB_VERSION_FILE", "")
 KB_VERSION_REDIS_URL = os.environ.get("KB_VERSION_REDIS_URL", os.environ.get("REDIS_URL", ""))
+RESPONSE_CACHE = env_bool(
+    "RESPONSE_CACHE",
+    DATABASES["default"]["ENGINE"].endswith("sqlite3") or bool(KB_VERSION_REDIS_URL),
+)
+RESPONSE_CACHE_MAX_ENTRIES = env_int("RESPONSE_CACHE_MAX_ENTRIES", 5000)
+RESPONSE_CACHE_MAX_BYTES = env_int("RESPONSE_CACHE_MAX_BYTES", 64 * 1024 * 1024)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "kbapi",
