@@ -41,3 +41,7 @@ schema: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+
+# The benchmark (bench/run.py): SQLite, and PostgreSQL when one answers; writes docs/PERFORMANCE.md.
+bench: install
+	$(PY) -m bench.run

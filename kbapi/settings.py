@@ -107,6 +107,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
         "DATABASE_CONNECT_TIMEOUT", 5
     )
+    # psycopg 3 with Django's connection pool by default (see docs/PERFORMANCE.md:
+    # under ASGI a new connection per request costs more than the query);
+    # DATABASE_DRIVER=psycopg2 selects psycopg2 (no pool, CONN_MAX_AGE=0) instead.
+    if os.environ.get("DATABASE_DRIVER", "").strip().lower() == "psycopg2":
+        import sys
+
+        sys.modules["psycopg"] = None  # Django then falls back to psycopg2
+    elif env_bool("DATABASE_POOL", True):
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": env_int("DATABASE_POOL_MIN", 2),
+            "max_size": env_int("DATABASE_POOL_MAX", 16),
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+        }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -176,6 +189,19 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
+# The response cache in front of Django (kbapi.asgi_cache) and the knowledge-base
+# version it checks (kbapi.kb_version): a file per host, plus Redis across hosts.
+# On by default where every worker shares one host (SQLite) or Redis is set; a
+# server database without Redis may have several app hosts, so it is opt-in there.
+KB_VERSION_FILE = os.environ.get("KB_VERSION_FILE", "")
+KB_VERSION_REDIS_URL = os.environ.get("KB_VERSION_REDIS_URL", os.environ.get("REDIS_URL", ""))
+RESPONSE_CACHE = env_bool(
+    "RESPONSE_CACHE",
+    DATABASES["default"]["ENGINE"].endswith("sqlite3") or bool(KB_VERSION_REDIS_URL),
+)
+RESPONSE_CACHE_MAX_ENTRIES = env_int("RESPONSE_CACHE_MAX_ENTRIES", 5000)
+RESPONSE_CACHE_MAX_BYTES = env_int("RESPONSE_CACHE_MAX_BYTES", 64 * 1024 * 1024)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "kbapi",
     "DESCRIPTION": (
@@ -207,11 +233,27 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# JSON lines in production (one per request from kbapi.request_log, errors with
+# their traceback and request id); REQUEST_LOG turns the request lines on or off.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "formatters": {"json": {"()": "kbapi.request_log.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "json": {"class": "logging.StreamHandler", "formatter": "json"},
+    },
+    "loggers": {
+        "kbapi.request": {
+            "handlers": ["json"],
+            "level": "INFO" if env_bool("REQUEST_LOG", PRODUCTION) else "WARNING",
+            "propagate": False,
+        },
+    },
+    "root": {
+        "handlers": ["json" if env_bool("LOG_JSON", PRODUCTION) else "console"],
+        "level": os.environ.get("LOG_LEVEL", "INFO"),
+    },
 }
 
 if PRODUCTION:

@@ -8,3 +8,6 @@ object_written = Signal()
 
 # Sent after the write's transaction commits: anything cached is now stale.
 knowledge_changed = Signal()
+
+# The knowledge-base version (read by the response cache) follows every write.
+from kbapi import kb_version  # noqa: E402, F401

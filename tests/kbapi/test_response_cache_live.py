@@ -1,0 +1,231 @@
+"""The response cache under a real uvicorn with several workers: never a stale or foreign answer.
+
+The server runs in a subprocess on a free port against a SQLite file migrated
+and loaded here, so the workers share only what production workers share: the
+database and the knowledge-base version file.
+"""
+
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE_CONTENT = ROOT / "tests" / "fixtures" / "content"
+FRONTEND = "http://front.example"
+CLIENTS = 24  # separate connections, spread by the kernel over the workers
+
+MAKE_EDITOR = """
+from django.contrib.auth.models import Group, User
+from rest_framework.authtoken.models import Token
+user = User.objects.create_user("live-editor", password="live-pass-123")
+user.groups.add(Group.objects.get(name="editors"))
+print(Token.objects.create(user=user).key)
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def manage(env, *args) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return result.stdout
+
+
+class Server:
+    def __init__(self, port: int, token: str, env: dict):
+        self.port = port
+        self.token = token
+        self.env = env
+
+    def request(self, method, path, headers=None, body=None):
+        """One request on a new connection, so consecutive requests reach different workers."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+            response = conn.getresponse()
+            data = response.read()
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, data
+        finally:
+            conn.close()
+
+    def get_json(self, path, headers=None):
+        status, headers, data = self.request("GET", path, headers)
+        return status, headers, (json.loads(data) if data else None)
+
+    def patch(self, path, data):
+        return self.request(
+            "PATCH",
+            path,
+            {"Authorization": f"Token {self.token}", "Content-Type": "application/json"},
+            json.dumps(data),
+        )
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("live-cache")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp / 'kb.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "kbapi.settings",
+        "RESPONSE_CACHE": "1",
+        "CORS_ALLOWED_ORIGINS": FRONTEND,
+        "KB_VERSION_REDIS_URL": "",
+        "REDIS_URL": "",
+        "SERVE_STATIC": "0",
+    }
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "loadkb", str(FIXTURE_CONTENT))
+    token = manage(env, "shell", "-c", MAKE_EDITOR).strip().splitlines()[-1]
+    port = free_port()
+    log = open(tmp / "uvicorn.log", "wb")  # noqa: SIM115 - closed at teardown
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "kbapi.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--no-access-log",
+        ],  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        live = Server(port, token, env)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if live.request("GET", "/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert proc.poll() is None, (tmp / "uvicorn.log").read_text()
+            assert time.monotonic() < deadline, "uvicorn did not start in 60 s"
+            time.sleep(0.2)
+        # both workers must be up before the tests count on spreading requests over them
+        time.sleep(1.5)
+        yield live
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+        log.close()
+
+
+def read_everywhere(server, path, headers=None):
+    """The same read from many connections; returns (statuses, bodies, headers) lists."""
+    answers = [server.get_json(path, headers) for _ in range(CLIENTS)]
+    return [a[0] for a in answers], [a[2] for a in answers], [a[1] for a in answers]
+
+
+def test_after_a_write_through_the_api_no_worker_serves_the_old_answer(server):
+    detail = "/api/v1/concepts/relational-database/"
+    listing = "/api/v1/concepts/?page_size=100"
+    for round_ in range(3):
+        _, _, before = read_everywhere(server, detail)
+        assert any(h["x-cache"] == "hit" for h in before)
+        read_everywhere(server, listing)
+        summary = f"Tables of rows, edited live (round {round_})."
+        status, _, body = server.patch(detail, {"summary": summary})
+        assert status == 200, body
+        statuses, bodies, _ = read_everywhere(server, detail)
+        assert set(statuses) == {200}
+        assert {b["summary"] for b in bodies} == {summary}
+        _, lists, _ = read_everywhere(server, listing)
+        for page in lists:
+            (row,) = [c for c in page["results"] if c["slug"] == "relational-database"]
+            assert row["summary"] == summary
+
+
+def test_a_write_from_another_process_on_the_host_invalidates_every_worker(server):
+    path = "/api/v1/tags/nosql/"
+    read_everywhere(server, path)
+    manage(
+        server.env,
+        "shell",
+        "-c",
+        "from concepts.models import Tag; from concepts.services import tag_update;"
+        "tag_update(tag=Tag.objects.get(slug='nosql'), data={'name': 'Not only SQL'})",
+    )
+    _, bodies, _ = read_everywhere(server, path)
+    assert {b["name"] for b in bodies} == {"Not only SQL"}
+
+
+def test_hits_carry_fresh_request_ids_and_the_headers_of_the_original(server):
+    path = "/api/v1/concepts/?page_size=1"
+    _, _, headers = read_everywhere(server, path)
+    hits = [h for h in headers if h["x-cache"] == "hit"]
+    assert hits
+    assert len({h["x-request-id"] for h in headers}) == CLIENTS
+    assert {h["content-type"] for h in headers} == {"application/json"}
+    assert len({h["etag"] for h in headers}) == 1
+    assert {h["link"] for h in hits} == {headers[0]["link"]}
+    assert all("origin" in h["vary"].lower() for h in hits)
+    status, echoed, _ = server.get_json(path, {"X-Request-ID": "trace-1234"})
+    assert echoed["x-request-id"] == "trace-1234"
+
+
+def test_cors_headers_follow_the_origin_of_each_request_on_hits(server):
+    path = "/api/v1/categories/"
+    _, _, allowed = read_everywhere(server, path, {"Origin": FRONTEND})
+    _, _, foreign = read_everywhere(server, path, {"Origin": "http://evil.example"})
+    _, _, plain = read_everywhere(server, path)
+    assert any(h["x-cache"] == "hit" for h in allowed)
+    assert {h.get("access-control-allow-origin") for h in allowed} == {FRONTEND}
+    assert {h.get("access-control-allow-origin") for h in foreign} == {None}
+    assert {h.get("access-control-allow-origin") for h in plain} == {None}
+
+
+def test_if_none_match_gets_304_on_every_worker_until_a_write(server):
+    path = "/api/v1/concepts/database/"
+    _, _, headers = read_everywhere(server, path)
+    etag = headers[-1]["etag"]
+    statuses, _, not_modified = read_everywhere(server, path, {"If-None-Match": etag})
+    assert set(statuses) == {304}
+    assert {h["etag"] for h in not_modified} == {etag}
+    server.patch(path, {"summary": "Documents, changed."})
+    statuses, bodies, _ = read_everywhere(server, path, {"If-None-Match": etag})
+    assert set(statuses) == {200}
+    assert {b["summary"] for b in bodies} == {"Documents, changed."}
+
+
+def test_authenticated_and_trimmed_reads_are_never_served_from_anonymous_entries(server):
+    path = "/api/v1/concepts/key-value-store/"
+    read_everywhere(server, path)
+    token = {"Authorization": f"Token {server.token}"}
+    statuses, _, headers = read_everywhere(server, path, token)
+    assert set(statuses) == {200}
+    assert all("x-cache" not in h for h in headers)
+    _, trimmed, _ = read_everywhere(server, f"{path}?fields=slug,name")
+    _, full, _ = read_everywhere(server, path)
+    assert all("definition" in body for body in full)
+    assert len({json.dumps(body, sort_keys=True) for body in trimmed}) == 1
