@@ -4,8 +4,8 @@
 concepts (same text lengths, categories, traits) with tags, examples and
 relations per concept as in the real content, written with ``bulk_create``
 (no history rows: this is load, not editing). Then it rebuilds the search
-index (``kbapi.search.index.rebuild``, as ``manage.py reindex`` does
-one) and bumps the knowledge-base version, as every bulk write must.
+index (``kbapi.search.index.rebuild``, as ``manage.py reindex`` does)
+and bumps the knowledge-base version, as every bulk write must.
 """
 
 import os
