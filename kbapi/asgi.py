@@ -8,6 +8,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kbapi.settings")
 
 django_application = get_asgi_application()
 
+from kbapi.guards import BodyLimitMiddleware  # noqa: E402 - needs the settings configured above
+
 
 def _with_static_files(app):
     """Serve collected static files (admin, Swagger UI) when no web server does it for us."""
@@ -21,4 +23,4 @@ def _with_static_files(app):
     return app
 
 
-application = _with_static_files(django_application)
+application = BodyLimitMiddleware(_with_static_files(django_application))
