@@ -2,6 +2,8 @@
 
 import django_filters
 
+from kbapi.filters import IntegerFilter
+
 from .models import Category, Concept, Example, Tag
 
 
@@ -33,10 +35,17 @@ class ConceptFilter(django_filters.FilterSet):
         field_name="source", lookup_expr="icontains", help_text="Section of the notes."
     )
     updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    version_min = IntegerFilter(
+        field_name="version",
+        lookup_expr="gte",
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="Concepts edited into at least this version (1 = all).",
+    )
 
     class Meta:
         model = Concept
-        fields = ["category", "tag", "name", "source", "updated_after"]
+        fields = ["category", "tag", "name", "source", "updated_after", "version_min"]
 
 
 class ExampleFilter(django_filters.FilterSet):

@@ -143,7 +143,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["kbapi.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "kbapi.filters.StrictDjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
         "kbapi.filters.StrictOrderingFilter",
     ],
