@@ -4,6 +4,8 @@ from collections.abc import Callable
 
 from rest_framework import viewsets
 
+from kbapi.strict import check_types
+
 CHANGE_MESSAGE_HEADER = "HTTP_X_CHANGE_MESSAGE"
 CHANGE_MESSAGE_MAX = 500
 
@@ -21,6 +23,12 @@ class ServiceModelViewSet(viewsets.ModelViewSet):
     update_service: Callable
     delete_service: Callable
     service_object: str
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        if "data" in kwargs:
+            check_types(serializer, kwargs["data"])
+        return serializer
 
     def write_context(self) -> dict:
         message = self.request.META.get(CHANGE_MESSAGE_HEADER, "")[:CHANGE_MESSAGE_MAX]
