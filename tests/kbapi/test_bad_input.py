@@ -481,3 +481,28 @@ def test_an_error_outside_drf_is_json_500_under_api(small_kb, monkeypatch, caplo
     body = assert_error(response, 500, "server_error")
     assert "middleware broke" not in json.dumps(body)
     assert any("middleware broke" in str(r.exc_info) for r in caplog.records if r.exc_info)
+
+
+# --- JSON types ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("route", "body", "field"),
+    [
+        ("tag-list", {"slug": "x", "name": 0}, "name"),
+        ("category-list", {"slug": "x", "name": "X", "description": 0}, "description"),
+        ("tag-list", {"slug": True, "name": "X"}, "slug"),
+        ("concept-list", {"slug": "x", "tags": "week-1"}, "tags"),
+        ("concept-list", {"slug": "x", "aliases": [1, 2]}, "aliases"),
+        ("example-list", {"slug": "x", "concepts": [0]}, "concepts"),
+        ("relation-list", {"source": 1, "type": "is-a", "target": "database"}, "source"),
+        (
+            "comparison-list",
+            {"slug": "x", "aspects": [{"name": "A", "values": {"a": 1}}]},
+            "aspects",
+        ),
+    ],
+)
+def test_values_of_the_wrong_json_type_are_400(editor, unchanged, route, body, field):
+    error = assert_error(editor.post(reverse(route), body, format="json"), 400, "invalid")
+    assert field in error["errors"]
