@@ -98,6 +98,8 @@ def throwaway_database(tmp_path: Path):
     if is_postgresql():
         name = f"kbapi_live_{uuid.uuid4().hex[:10]}"
         admin_sql(f'CREATE DATABASE "{name}"')
+        # a throwaway database needs no durable commits; thousands of fuzzed writes go faster
+        admin_sql(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
         url = postgres_url(name)
     else:
         name, url = None, f"sqlite:///{tmp_path / 'live.sqlite3'}"
