@@ -3,6 +3,8 @@
 import django_filters
 from django.db.models import Q
 
+from kbapi.filters import IntegerFilter
+
 from .models import Category, Concept, Example, Tag
 
 
@@ -38,10 +40,17 @@ class ConceptFilter(django_filters.FilterSet):
         method="filter_term",
         help_text="A name or alias, matched whole and case-insensitively (e.g. `RDBMS`).",
     )
+    version_min = IntegerFilter(
+        field_name="version",
+        lookup_expr="gte",
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="Concepts edited into at least this version (1 = all).",
+    )
 
     class Meta:
         model = Concept
-        fields = ["category", "tag", "name", "source", "updated_after", "term"]
+        fields = ["category", "tag", "name", "source", "updated_after", "term", "version_min"]
 
     def filter_term(self, queryset, name, value):
         # The JSON text match narrows candidates in SQL; the exact alias check runs on

@@ -14,6 +14,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kbapi.settings")
 
 django_application = get_asgi_application()
 
+from kbapi.guards import BodyLimitMiddleware  # noqa: E402 - needs the settings configured above
+
 
 def _with_static_files(app):
     """Serve collected static files (admin, Swagger UI) when no web server does it for us."""
@@ -50,7 +52,9 @@ def _with_request_log(app):
     return RequestLogMiddleware(app)
 
 
-application = _with_request_log(_with_response_cache(_with_static_files(django_application)))
+application = _with_request_log(
+    BodyLimitMiddleware(_with_response_cache(_with_static_files(django_application)))
+)
 
 # Everything loaded so far lives as long as the worker: keep it out of the
 # collector's full passes, which otherwise cost ~30 ms every few hundred requests.

@@ -6,9 +6,10 @@ fields to their messages on validation failures.
 
 import logging
 
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import DisallowedHost, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -84,12 +85,20 @@ def json_error(request, status_code: int, code: str, message: str) -> JsonRespon
     return JsonResponse(error_body(status_code, code, message), status=status_code)
 
 
+@csrf_exempt  # an unknown route is a 404 whatever the method, never a CSRF page
 def not_found(request, exception=None, *args, **kwargs):
     return json_error(request, 404, "not_found", f"No route matches {request.path}.")
 
 
 def bad_request(request, exception=None):
+    if isinstance(exception, DisallowedHost):
+        return json_error(request, 400, "disallowed_host", "The Host header is not served here.")
     return json_error(request, 400, "bad_request", "Bad request.")
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the browser session's missing or wrong CSRF token, as JSON."""
+    return json_error(request, 403, "csrf_failed", f"CSRF check failed: {reason}")
 
 
 def permission_denied(request, exception=None):

@@ -1,6 +1,6 @@
 """Page-number pagination with a clamped ``page_size`` and an RFC 8288 ``Link`` header."""
 
-from rest_framework import pagination
+from rest_framework import exceptions, pagination
 
 MAX_PAGE_SIZE = 100
 
@@ -9,9 +9,35 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     page_size_query_description = (
         f"Number of results per page (default 20, at most {MAX_PAGE_SIZE}; larger values are "
-        "clamped to the maximum)."
+        "clamped to the maximum, 0 or less gives the default; not a whole number is a 400)."
+    )
+    page_query_description = (
+        "A page number from 1; past the last page is a 404, not a whole number from 1 is a 400."
     )
     max_page_size = MAX_PAGE_SIZE
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        size = _whole_number(self.page_size_query_param, raw)
+        return self.page_size if size < 1 else min(size, self.max_page_size)
+
+    def get_page_number(self, request, paginator):
+        raw = request.query_params.get(self.page_query_param)
+        if raw is None:
+            return 1
+        number = _whole_number(self.page_query_param, raw)
+        if number < 1:
+            raise _invalid(self.page_query_param, "Pages are numbered from 1.")
+        return number
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+        return parameters
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
@@ -23,3 +49,20 @@ class PageNumberPagination(pagination.PageNumberPagination):
         if links:
             response["Link"] = ", ".join(links)
         return response
+
+
+MAX_DIGITS = 18  # beyond any page count; keeps int() and the database's integers in range
+
+
+def _whole_number(name: str, raw: str) -> int:
+    text = raw.strip()
+    digits = text.removeprefix("-")
+    if not digits.isascii() or not digits.isdigit():
+        raise _invalid(name, "A whole number is required.")
+    if len(digits) > MAX_DIGITS:
+        return -1 if text.startswith("-") else 10**MAX_DIGITS
+    return int(text)
+
+
+def _invalid(name: str, message: str) -> exceptions.ValidationError:
+    return exceptions.ValidationError({name: [message]})

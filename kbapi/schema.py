@@ -1,5 +1,8 @@
 """drf-spectacular hooks: document the shared error shape on every operation."""
 
+from drf_spectacular import openapi
+from rest_framework import permissions
+
 ERROR_COMPONENT = {
     "type": "object",
     "description": "The shape of every error response.",
@@ -51,3 +54,21 @@ def add_error_responses(result, generator, request, public):
                     {"description": description, "content": {"application/json": {"schema": ref}}},
                 )
     return result
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's AutoSchema, knowing that anonymous users may read.
+
+    drf-spectacular marks auth optional (``{}`` in ``security``) only for AllowAny and
+    IsAuthenticatedOrReadOnly; without this the schema would claim reads need a token.
+    """
+
+    def get_auth(self):
+        auth = super().get_auth()
+        anon_reads = any(
+            isinstance(p, permissions.DjangoModelPermissionsOrAnonReadOnly)
+            for p in self.view.get_permissions()
+        )
+        if anon_reads and self.method in permissions.SAFE_METHODS and auth and {} not in auth:
+            auth.append({})
+        return auth

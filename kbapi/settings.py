@@ -67,6 +67,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kbapi.guards.RequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -138,8 +139,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 
-# Requests larger than this are refused with 413 before any parsing.
+# Requests larger than this are refused with 413 before any parsing (kbapi.guards, .parsers).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_BODY_BYTES", 256 * 1024)
+CSRF_FAILURE_VIEW = "kbapi.errors.csrf_failure"
 
 # Writes without If-Match get 428 when on; off by default so scripts and existing clients
 # keep working (a stale If-Match is always refused with 412). See kbapi/conditional.py.
@@ -157,23 +159,25 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["kbapi.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "kbapi.filters.StrictDjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "kbapi.filters.StrictOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "kbapi.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "kbapi.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "kbapi.schema.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
+        "kbapi.throttling.WriteRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("THROTTLE_ANON", "1000/minute"),
         "user": os.environ.get("THROTTLE_USER", "5000/minute"),
+        "write": os.environ.get("THROTTLE_WRITE", "300/minute"),
         "login": os.environ.get("THROTTLE_LOGIN", "10/minute"),
     },
     "NUM_PROXIES": env_int("NUM_PROXIES", 0),

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from rest_framework import viewsets
 
 from kbapi.conditional import ConditionalMixin
+from kbapi.strict import check_types
 
 CHANGE_MESSAGE_HEADER = "HTTP_X_CHANGE_MESSAGE"
 CHANGE_MESSAGE_MAX = 500
@@ -23,6 +24,12 @@ class ServiceModelViewSet(ConditionalMixin, viewsets.ModelViewSet):
     update_service: Callable
     delete_service: Callable
     service_object: str
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        if "data" in kwargs:
+            check_types(serializer, kwargs["data"])
+        return serializer
 
     def write_context(self) -> dict:
         message = self.request.META.get(CHANGE_MESSAGE_HEADER, "")[:CHANGE_MESSAGE_MAX]

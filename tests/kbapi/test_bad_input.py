@@ -1,0 +1,508 @@
+"""Bad input of any kind is a 4xx in the error shape and changes nothing (SQLite and PostgreSQL).
+
+List endpoints are found by walking the generated schema, so endpoints added
+later are covered without touching this file.
+"""
+
+import asyncio
+import json
+import logging
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.validators import UniqueValidator
+
+from concepts.models import Category, Concept, Example, Tag
+from kbapi.guards import BodyLimitMiddleware
+from relations.models import Comparison, Relation
+from tests.kbapi.test_errors import assert_error
+
+MODELS = (Category, Tag, Concept, Example, Relation, Comparison)
+
+
+def generated_schema() -> dict:
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def list_paths() -> list[str]:
+    """GET operations without path parameters whose responses are paginated."""
+    paths = []
+    for path, item in generated_schema()["paths"].items():
+        get = item.get("get")
+        if "{" in path or not get:
+            continue
+        if any(p["name"] == "page" for p in get.get("parameters", [])):
+            paths.append(path)
+    return sorted(paths)
+
+
+def searchable_paths() -> list[str]:
+    return [
+        path
+        for path, item in generated_schema()["paths"].items()
+        if "{" not in path
+        and "get" in item
+        and any(p["name"] == "search" for p in item["get"].get("parameters", []))
+    ]
+
+
+LIST_PATHS = list_paths()
+
+
+def snapshot() -> dict:
+    """Everything a bad request could have changed: each object's identity and version."""
+    state = {}
+    for model in MODELS:
+        fields = ["pk", "version"] if hasattr(model, "version") else ["pk"]
+        state[model.__name__] = sorted(model.objects.values_list(*fields))
+    return state
+
+
+@pytest.fixture
+def unchanged(small_kb):
+    """Asserts, after the test, that the knowledge base is exactly as it was."""
+    before = snapshot()
+    yield
+    assert snapshot() == before
+
+
+def post_raw(client, url, body: bytes | str, content_type="application/json", **extra):
+    return client.generic("POST", url, body, content_type=content_type, **extra)
+
+
+# --- NUL bytes ---------------------------------------------------------------------------
+
+
+def test_the_schema_walk_finds_every_list():
+    for resource in ("concepts", "categories", "tags", "examples", "relations", "comparisons"):
+        assert f"/api/v1/{resource}/" in LIST_PATHS
+
+
+@pytest.mark.parametrize("path", searchable_paths())
+def test_nul_in_search_is_400(anon, unchanged, path):
+    assert_error(anon.get(path + "?search=data%00base"), 400, "invalid")
+
+
+@pytest.mark.parametrize(
+    ("route", "query"),
+    [
+        ("concept-list", "category=database%00-type"),
+        ("concept-list", "name=%00"),
+        ("example-list", "kind=system%00"),
+        ("relation-list", "source=database%00"),
+        ("tag-list", "name%00=x"),
+    ],
+)
+def test_nul_in_filters_is_400(anon, unchanged, route, query):
+    assert_error(anon.get(f"{reverse(route)}?{query}"), 400, "invalid")
+
+
+@pytest.mark.parametrize("method", ["get", "patch", "put", "delete"])
+def test_nul_in_a_slug_is_400(deleter, unchanged, method):
+    response = getattr(deleter, method)("/api/v1/concepts/data%00base/", {}, format="json")
+    assert_error(response, 400, "invalid")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"slug": "nul-name", "name": "Bad\u0000name"},
+        {"slug": "nul-key", "name": "Fine", "x\u0000": "y"},
+    ],
+)
+def test_nul_in_json_strings_is_400(editor, unchanged, body):
+    response = editor.post(reverse("tag-list"), body, format="json")
+    body = assert_error(response, 400, "parse_error")
+    assert "NUL" in body["message"]
+
+
+def test_nul_deep_in_a_json_list_is_400(editor, unchanged):
+    url = reverse("concept-detail", args=["database"])
+    response = editor.patch(url, {"aliases": ["DB", "D\u0000B"]}, format="json")
+    assert_error(response, 400, "parse_error")
+
+
+@pytest.mark.parametrize("escape", ["\\ud800", "\\udfff", "x\\udc00y"])
+def test_lone_surrogates_in_json_are_400(editor, unchanged, escape):
+    body = '{"slug": "surrogate", "name": "ESCAPE"}'.replace("ESCAPE", escape)
+    response = post_raw(editor, reverse("tag-list"), body)
+    assert "surrogate" in assert_error(response, 400, "parse_error")["message"]
+
+
+def test_a_surrogate_pair_is_a_valid_character(editor, small_kb):
+    body = '{"slug": "emoji", "name": "Emoji \\ud83d\\ude00"}'
+    response = post_raw(editor, reverse("tag-list"), body)
+    assert response.status_code == 201, response.content
+    assert response.json()["name"] == "Emoji \U0001f600"
+
+
+# --- malformed bodies ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"slug": "x", ',
+        '{"slug": "x", "name": "y"',
+        '{"slug": "x" "name": "y"}',
+        "{'slug': 'x'}",
+        "\xff\xfe",
+        '{"slug": "x", "name": NaN}',
+        '{"slug": "x", "name": Infinity}',
+        "[" * 5000 + "]" * 5000,
+    ],
+    ids=["truncated", "unclosed", "no-comma", "single-quotes", "not-utf8", "nan", "inf", "deep"],
+)
+def test_malformed_json_is_400(editor, unchanged, body):
+    assert_error(post_raw(editor, reverse("tag-list"), body), 400, "parse_error")
+
+
+def test_out_of_range_numbers_in_json_are_400(editor, unchanged):
+    body = '{"traits": [{"factor": "scale_out", "value": "x", "fit": 1e400, "reason": "r"}]}'
+    url = reverse("concept-detail", args=["key-value-store"])
+    response = editor.generic("PATCH", url, body, content_type="application/json")
+    assert "finite" in assert_error(response, 400, "parse_error")["message"]
+
+
+@pytest.mark.parametrize("body", ["[]", '[{"slug": "x", "name": "y"}]', "42", '"tag"', "null"])
+def test_json_that_is_not_an_object_is_400(editor, unchanged, body):
+    assert_error(post_raw(editor, reverse("tag-list"), body), 400, "invalid")
+
+
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/xml", "multipart/form-data; boundary=x"]
+)
+def test_wrong_content_type_is_415(editor, unchanged, content_type):
+    response = post_raw(editor, reverse("tag-list"), '{"slug": "x", "name": "y"}', content_type)
+    assert_error(response, 415, "unsupported_media_type")
+
+
+# --- size limits ---------------------------------------------------------------------------
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1000)
+def test_body_over_the_limit_is_413(editor, unchanged):
+    body = json.dumps({"slug": "big", "name": "x" * 2000})
+    assert_error(post_raw(editor, reverse("tag-list"), body), 413, "payload_too_large")
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1000)
+def test_declared_length_over_the_limit_is_413_before_reading(editor, unchanged):
+    response = post_raw(editor, reverse("tag-list"), "{}", CONTENT_LENGTH="1000000")
+    assert_error(response, 413, "payload_too_large")
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1000)
+def test_body_longer_than_its_declared_length_is_cut_at_the_limit(editor, unchanged):
+    """The parser counts the bytes it reads, so a short Content-Length cannot smuggle more."""
+    from kbapi.parsers import read_bounded
+
+    class Stream:
+        def read(self, n=-1):
+            return b"x" * (n if n > 0 else 10**6)
+
+    with pytest.raises(Exception) as raised:
+        read_bounded(Stream())
+    assert raised.value.status_code == 413
+
+
+def run_asgi(app, messages):
+    """Drive an ASGI app with the given request messages; return what it sent and if it ran."""
+    sent, called = [], []
+    queue = list(messages)
+
+    async def receive():
+        return queue.pop(0) if queue else {"type": "http.disconnect"}
+
+    async def send(message):
+        sent.append(message)
+
+    async def inner(scope, receive, send):
+        called.append(True)
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    scope = {"type": "http", "method": "POST", "path": "/api/v1/tags/", "headers": []}
+    asyncio.run(BodyLimitMiddleware(app or inner, limit=100)(scope, receive, send))
+    return sent, called
+
+
+def test_chunked_body_over_the_limit_is_413_without_calling_the_app():
+    chunks = [{"type": "http.request", "body": b"x" * 60, "more_body": True}] * 3
+    sent, called = run_asgi(None, chunks)
+    assert sent[0]["status"] == 413 and not called
+    assert json.loads(sent[1]["body"])["code"] == "payload_too_large"
+
+
+def test_chunked_body_under_the_limit_reaches_the_app_whole():
+    received = []
+
+    async def app(scope, receive, send):
+        while True:
+            message = await receive()
+            received.append(message.get("body", b""))
+            if not message.get("more_body"):
+                break
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+
+    chunks = [
+        {"type": "http.request", "body": b"a" * 40, "more_body": True},
+        {"type": "http.request", "body": b"b" * 40, "more_body": False},
+    ]
+    sent, _ = run_asgi(app, chunks)
+    assert sent[0]["status"] == 200
+    assert b"".join(received) == b"a" * 40 + b"b" * 40
+
+
+# --- pages and page sizes ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", LIST_PATHS)
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "", "1.5", "1e3", "٣"])
+def test_malformed_page_is_400(anon, unchanged, path, page):
+    body = assert_error(anon.get(path, {"page": page}), 400, "invalid")
+    assert "page" in body["errors"]
+
+
+@pytest.mark.parametrize("page", [str(10**6), str(10**30), "9" * 5000])
+def test_page_past_the_end_is_404(anon, unchanged, page):
+    assert_error(anon.get(reverse("concept-list"), {"page": page}), 404, "not_found")
+
+
+@pytest.fixture
+def many_tags(small_kb):
+    Tag.objects.bulk_create(Tag(slug=f"t-{i}", name=f"T {i}") for i in range(130))
+
+
+@pytest.mark.parametrize(
+    ("page_size", "expected"),
+    [("0", 20), ("-5", 20), ("7", 7), ("100", 100), ("101", 100), (str(10**40), 100)],
+)
+def test_page_size_is_clamped_or_defaulted(anon, many_tags, page_size, expected):
+    response = anon.get(reverse("tag-list"), {"page_size": page_size})
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == expected
+
+
+@pytest.mark.parametrize("page_size", ["abc", "", "1.5", "NaN"])
+def test_page_size_that_is_not_a_whole_number_is_400(anon, unchanged, page_size):
+    body = assert_error(anon.get(reverse("tag-list"), {"page_size": page_size}), 400, "invalid")
+    assert "page_size" in body["errors"]
+
+
+# --- ordering ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "ordering",
+    ["password", "category__concepts__definition", "-version", "name,nope", "name,", " name"],
+)
+def test_unknown_or_sensitive_ordering_is_400_listing_the_allowed_fields(anon, unchanged, ordering):
+    response = anon.get(reverse("concept-list"), {"ordering": ordering})
+    body = assert_error(response, 400, "invalid")
+    assert "name, slug, updated_at" in body["errors"]["ordering"][0]
+
+
+@pytest.mark.parametrize("path", LIST_PATHS)
+def test_every_list_refuses_unknown_ordering(anon, unchanged, path):
+    assert_error(anon.get(path, {"ordering": "password"}), 400, "invalid")
+
+
+def test_known_ordering_orders(anon, small_kb):
+    response = anon.get(reverse("concept-list"), {"ordering": "-slug"})
+    slugs = [c["slug"] for c in response.json()["results"]]
+    assert slugs == sorted(slugs, reverse=True)
+
+
+def test_allowed_ordering_fields_are_documented_in_the_schema():
+    params = generated_schema()["paths"]["/api/v1/concepts/"]["get"]["parameters"]
+    ordering = next(p for p in params if p["name"] == "ordering")
+    assert "created_at" in ordering["description"]
+    assert "created_at" in ordering["schema"]["pattern"]
+
+
+# --- numeric, date and choice filters ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value", ["NaN", "Infinity", "-Infinity", "1e400", "-1", "0", "1.5", str(10**30), "abc", ""]
+)
+def test_bad_numbers_in_a_numeric_filter_are_400(anon, unchanged, value):
+    body = assert_error(anon.get(reverse("concept-list"), {"version_min": value}), 400, "invalid")
+    assert "version_min" in body["errors"]
+
+
+def test_numeric_filter_filters(anon, editor, small_kb):
+    editor.patch(reverse("concept-detail", args=["database"]), {"summary": "S."}, format="json")
+    response = anon.get(reverse("concept-list"), {"version_min": "2"})
+    assert [c["slug"] for c in response.json()["results"]] == ["database"]
+
+
+@pytest.mark.parametrize("value", ["yesterday", "2026-13-45T99:99", "1e400", "NaN", ""])
+def test_garbage_dates_are_400(anon, unchanged, value):
+    response = anon.get(reverse("concept-list"), {"updated_after": value})
+    assert "updated_after" in assert_error(response, 400, "invalid")["errors"]
+
+
+@pytest.mark.parametrize(("route", "param"), [("example-list", "kind"), ("relation-list", "type")])
+@pytest.mark.parametrize("value", ["bogus", "", "SYSTEM"])
+def test_invalid_choices_are_400_in_the_error_shape(anon, unchanged, route, param, value):
+    body = assert_error(anon.get(reverse(route), {param: value}), 400, "invalid")
+    assert param in body["errors"]
+
+
+@pytest.mark.parametrize(
+    ("route", "query"),
+    [
+        ("concept-list", {"category": "no-such-category"}),
+        ("concept-list", {"tag": "no-such-tag"}),
+        ("example-list", {"concept": "no-such-concept"}),
+        ("relation-list", {"concept": "no-such-concept"}),
+        ("comparison-list", {"concept": "x" * 5000}),
+    ],
+)
+def test_unknown_slugs_in_filters_give_an_empty_list(anon, unchanged, route, query):
+    response = anon.get(reverse(route), query)
+    assert response.status_code == 200
+    assert response.json()["count"] == 0
+
+
+# --- lengths, duplicates, dependents -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("route", "body", "field", "limit"),
+    [
+        ("tag-list", {"slug": "a" * 81, "name": "Long slug"}, "slug", 80),
+        ("tag-list", {"slug": "long-name", "name": "n" * 101}, "name", 100),
+        ("category-list", {"slug": "c", "name": "n" * 101}, "name", 100),
+    ],
+)
+def test_over_long_slugs_and_names_are_400_with_the_limit(
+    editor, unchanged, route, body, field, limit
+):
+    error = assert_error(editor.post(reverse(route), body, format="json"), 400, "invalid")
+    assert str(limit) in error["errors"][field][0]
+
+
+def test_over_long_slug_in_the_url_is_404(anon, unchanged):
+    assert_error(anon.get(f"/api/v1/concepts/{'a' * 10000}/"), 404, "not_found")
+
+
+def test_duplicate_tag_slug_is_400(editor, unchanged):
+    response = editor.post(reverse("tag-list"), {"slug": "nosql", "name": "Other"}, format="json")
+    assert "slug" in assert_error(response, 400, "invalid")["errors"]
+
+
+def test_colliding_creates_are_409_not_500(editor, small_kb, monkeypatch):
+    """Two creates that both pass validation: the loser hits the unique index and gets 409."""
+    monkeypatch.setattr(UniqueValidator, "__call__", lambda self, value, field: None)
+    monkeypatch.setattr(Tag, "validate_unique", lambda self, exclude=None: None)
+    before = snapshot()
+    response = editor.post(reverse("tag-list"), {"slug": "nosql", "name": "Other"}, format="json")
+    assert_error(response, 409, "conflict")
+    assert snapshot() == before
+
+
+def test_deleting_a_category_in_use_is_409_listing_its_concepts(deleter, unchanged):
+    response = deleter.delete(reverse("category-detail", args=["database-type"]))
+    body = assert_error(response, 409, "conflict")
+    assert body["dependents"]["concepts"] == ["key-value-store", "relational-database"]
+
+
+def test_deleting_a_linked_concept_is_409_listing_its_relations(deleter, unchanged):
+    response = deleter.delete(reverse("concept-detail", args=["database"]))
+    body = assert_error(response, 409, "conflict")
+    assert body["dependents"]["relations"] == [
+        "database--prerequisite-of--relational-database",
+        "key-value-store--is-a--database",
+        "relational-database--is-a--database",
+    ]
+    assert "examples" not in body["dependents"]  # select-rows still illustrates another
+
+
+# --- hosts, CSRF, unknown routes, server errors --------------------------------------------
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_host_not_in_allowed_hosts_is_json_400(anon, unchanged, debug):
+    with override_settings(DEBUG=debug):
+        response = anon.get(reverse("concept-list"), HTTP_HOST="evil.example.com")
+    assert_error(response, 400, "disallowed_host")
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_writes_to_unknown_api_routes_are_json_404_not_csrf_pages(anon, unchanged, method):
+    response = getattr(anon, method)("/api/v1/concepts/a.b/", {}, format="json")
+    assert_error(response, 404, "not_found")
+
+
+def test_session_write_without_csrf_token_is_json_403(editor_user, unchanged):
+    from rest_framework.test import APIClient
+
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(editor_user)
+    response = client.post(reverse("tag-list"), {"slug": "x", "name": "X"}, format="json")
+    assert_error(response, 403, "permission_denied")
+    assert "CSRF" in response.json()["message"]
+
+
+def test_an_unexpected_error_is_json_500_without_traceback_and_logged(
+    anon, small_kb, monkeypatch, caplog
+):
+    from concepts.api.views import ConceptViewSet
+
+    def explode(self, *args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(ConceptViewSet, "list", explode)
+    with caplog.at_level(logging.ERROR):
+        response = anon.get(reverse("concept-list"))
+    body = assert_error(response, 500, "server_error")
+    assert "secret" not in response.content.decode() and "Traceback" not in str(body)
+    assert any("secret internals" in (r.exc_text or str(r.exc_info)) for r in caplog.records)
+
+
+def test_an_error_outside_drf_is_json_500_under_api(small_kb, monkeypatch, caplog):
+    """A crash in middleware or a plain view under /api/ still answers JSON (DEBUG off)."""
+    from django.test import Client
+
+    import kbapi.guards
+
+    def explode(request):
+        raise RuntimeError("middleware broke")
+
+    monkeypatch.setattr(kbapi.guards, "has_nul", explode)
+    client = Client(raise_request_exception=False)
+    with caplog.at_level(logging.ERROR):
+        response = client.get(reverse("concept-list"))
+    body = assert_error(response, 500, "server_error")
+    assert "middleware broke" not in json.dumps(body)
+    assert any("middleware broke" in str(r.exc_info) for r in caplog.records if r.exc_info)
+
+
+# --- JSON types ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("route", "body", "field"),
+    [
+        ("tag-list", {"slug": "x", "name": 0}, "name"),
+        ("category-list", {"slug": "x", "name": "X", "description": 0}, "description"),
+        ("tag-list", {"slug": True, "name": "X"}, "slug"),
+        ("concept-list", {"slug": "x", "tags": "week-1"}, "tags"),
+        ("concept-list", {"slug": "x", "aliases": [1, 2]}, "aliases"),
+        ("example-list", {"slug": "x", "concepts": [0]}, "concepts"),
+        ("relation-list", {"source": 1, "type": "is-a", "target": "database"}, "source"),
+        (
+            "comparison-list",
+            {"slug": "x", "aspects": [{"name": "A", "values": {"a": 1}}]},
+            "aspects",
+        ),
+    ],
+)
+def test_values_of_the_wrong_json_type_are_400(editor, unchanged, route, body, field):
+    error = assert_error(editor.post(reverse(route), body, format="json"), 400, "invalid")
+    assert field in error["errors"]

@@ -1,0 +1,107 @@
+"""Throttles (anonymous, user, writes, token login) that X-Forwarded-For cannot dodge; CORS."""
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.test import override_settings
+from django.urls import reverse
+from rest_framework.throttling import SimpleRateThrottle
+
+from tests.kbapi.test_errors import assert_error
+
+RATES = {"anon": "3/minute", "user": "5/minute", "write": "2/minute", "login": "2/minute"}
+
+
+@pytest.fixture
+def low_rates(monkeypatch):
+    """Rates low enough to hit in a test; the cache holding the counts starts empty."""
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", RATES)
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def assert_throttled(response):
+    assert_error(response, 429, "throttled")
+    assert int(response["Retry-After"]) > 0
+
+
+def test_anonymous_reads_are_throttled_with_retry_after(anon, small_kb, low_rates):
+    for _ in range(3):
+        assert anon.get(reverse("tag-list")).status_code == 200
+    assert_throttled(anon.get(reverse("tag-list")))
+
+
+def test_x_forwarded_for_does_not_give_a_fresh_allowance(anon, small_kb, low_rates):
+    for i in range(3):
+        response = anon.get(reverse("tag-list"), HTTP_X_FORWARDED_FOR=f"10.0.0.{i}")
+        assert response.status_code == 200
+    assert_throttled(anon.get(reverse("tag-list"), HTTP_X_FORWARDED_FOR="10.9.9.9"))
+
+
+def test_behind_a_proxy_the_forwarded_address_counts(anon, small_kb, low_rates):
+    """With NUM_PROXIES=1 the address our proxy appends is the client's."""
+    with override_settings(REST_FRAMEWORK={**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}):
+        for _ in range(3):
+            anon.get(reverse("tag-list"), HTTP_X_FORWARDED_FOR="spoofed, 192.0.2.1")
+        assert_throttled(anon.get(reverse("tag-list"), HTTP_X_FORWARDED_FOR="x, 192.0.2.1"))
+        other = anon.get(reverse("tag-list"), HTTP_X_FORWARDED_FOR="spoofed, 192.0.2.2")
+        assert other.status_code == 200
+
+
+def test_users_are_throttled(editor, small_kb, low_rates):
+    for _ in range(5):
+        assert editor.get(reverse("tag-list")).status_code == 200
+    assert_throttled(editor.get(reverse("tag-list")))
+
+
+def test_writes_have_their_own_lower_rate(editor, small_kb, low_rates):
+    for i in range(2):
+        body = {"slug": f"t{i}", "name": f"T{i}"}
+        assert editor.post(reverse("tag-list"), body, format="json").status_code == 201
+    assert_throttled(editor.post(reverse("tag-list"), {"slug": "t9", "name": "T9"}, format="json"))
+    assert editor.get(reverse("tag-list")).status_code == 200  # reads still go through
+
+
+def test_token_login_attempts_are_throttled(anon, editor_user, low_rates):
+    url = reverse("auth-token")
+    for _ in range(2):
+        response = anon.post(url, {"username": "editor", "password": "guess"}, format="json")
+        assert response.status_code == 400
+    right = {"username": "editor", "password": "editor-pass-123"}
+    assert_throttled(anon.post(url, right, format="json"))
+
+
+ALLOWED = "https://app.example.org"
+
+
+@override_settings(CORS_ALLOWED_ORIGINS=[ALLOWED])
+def test_cors_allows_a_configured_origin(anon, small_kb):
+    response = anon.get(reverse("tag-list"), HTTP_ORIGIN=ALLOWED)
+    assert response["Access-Control-Allow-Origin"] == ALLOWED
+
+
+@override_settings(CORS_ALLOWED_ORIGINS=[ALLOWED])
+def test_cors_ignores_a_foreign_origin(anon, small_kb):
+    response = anon.get(reverse("tag-list"), HTTP_ORIGIN="https://evil.example.com")
+    assert response.status_code == 200
+    assert "Access-Control-Allow-Origin" not in response
+
+
+@override_settings(CORS_ALLOWED_ORIGINS=[ALLOWED])
+@pytest.mark.parametrize(("origin", "allowed"), [(ALLOWED, True), ("https://evil.example", False)])
+def test_cors_preflight_answers_only_configured_origins(anon, small_kb, origin, allowed):
+    response = anon.options(
+        reverse("tag-list"),
+        HTTP_ORIGIN=origin,
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization, content-type",
+    )
+    assert ("Access-Control-Allow-Origin" in response) is allowed
+    if allowed:
+        assert "POST" in response["Access-Control-Allow-Methods"]
+
+
+def test_by_default_no_origin_is_allowed(anon, small_kb):
+    response = anon.get(reverse("tag-list"), HTTP_ORIGIN=ALLOWED)
+    assert "Access-Control-Allow-Origin" not in response
