@@ -1,10 +1,11 @@
 """Viewsets of categories, tags, concepts and examples."""
 
+from rest_framework.reverse import reverse
 from rest_framework.settings import api_settings
 
 from concepts import selectors, services
 from concepts.filters import CategoryFilter, ConceptFilter, ExampleFilter, TagFilter
-from concepts.models import Category, Tag
+from concepts.models import Category, Concept, Tag
 from kbapi.history import HistoryMixin
 from kbapi.viewsets import ServiceModelViewSet
 from relations.jsonld import JSONLDRenderer
@@ -63,6 +64,20 @@ class ConceptViewSet(HistoryMixin, ServiceModelViewSet):
         if self.action == "list":
             return serializers.ConceptBriefSerializer
         return serializers.ConceptSerializer
+
+    def list(self, request, *args, **kwargs):
+        if not self.plain_brief_list(request):
+            return super().list(request, *args, **kwargs)
+        rows = selectors.concept_brief_rows(self.filter_queryset(Concept.objects.all()))
+        page = self.paginate_queryset(rows)
+        prefix = request.build_absolute_uri(reverse("concept-list"))
+        return self.get_paginated_response(selectors.concept_brief_page(page, url_prefix=prefix))
+
+    @staticmethod
+    def plain_brief_list(request) -> bool:
+        """The brief JSON list with no reshaping asked for: served from plain rows."""
+        reshaping = {"fields", "expand", "format"} & set(request.query_params)
+        return not reshaping and request.accepted_renderer.format == "json"
 
 
 class ExampleViewSet(HistoryMixin, ServiceModelViewSet):

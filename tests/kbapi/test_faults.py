@@ -1,6 +1,6 @@
 """Faults: the database's connections killed, the database restarted, uvicorn stopped mid-request.
 
-Each runs a real uvicorn against a throwaway database (tests/live.py). The
+Each runs a real uvicorn against a throwaway database (tests/liveserver.py). The
 PostgreSQL ones skip on SQLite only because they are about PostgreSQL; CI's
 PostgreSQL run runs them. Every wait is bounded; servers and clusters are
 always stopped.
@@ -22,7 +22,14 @@ from urllib.request import Request, urlopen
 
 import pytest
 
-from tests.live import admin_sql, free_port, is_postgresql, manage, throwaway_database, uvicorn
+from tests.liveserver import (
+    admin_sql,
+    free_port,
+    is_postgresql,
+    manage,
+    throwaway_database,
+    uvicorn,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 needs_postgresql = pytest.mark.skipif(not is_postgresql(), reason="PostgreSQL-specific")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.live import ROOT, is_postgresql, throwaway_database, uvicorn
+from tests.liveserver import ROOT, is_postgresql, throwaway_database, uvicorn
 
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 CONFIG = ROOT / "tests" / "schemathesis.toml"
