@@ -104,15 +104,21 @@ def request_key(scope, session_cookie: bytes):
     if scope["method"] not in ("GET", "HEAD") or not scope["path"].startswith(API_PREFIX):
         return None
     wanted = dict.fromkeys(KEY_HEADERS, b"")
+    validators = set()
     for name, value in scope["headers"]:
         if name == b"authorization":
             return None
+        if name in (b"if-modified-since", b"if-none-match"):
+            validators.add(name)
         if name == b"cookie" and session_cookie in value:
             return None
         if name in wanted:
             if wanted[name]:  # repeated header: keep them all, in order
                 value = wanted[name] + b"\n" + value
             wanted[name] = value
+    if validators == {b"if-modified-since"}:
+        # Only Django knows the object's own Last-Modified (If-None-Match wins when both come).
+        return None
     return (
         scope["method"],
         scope.get("scheme", "http"),

@@ -334,3 +334,10 @@ def test_an_error_is_logged_with_its_traceback_and_never_shown_to_the_client(req
     line = json.loads(JsonFormatter().format(error))
     assert "RuntimeError: secret detail" in line["traceback"]
     assert line["request_id"] == response["headers"]["x-request-id"]
+
+
+def test_if_modified_since_alone_goes_to_django_which_knows_last_modified():
+    ims = (b"if-modified-since", b"Wed, 01 Jan 2099 00:00:00 GMT")
+    assert request_key(scope(headers=[ims]), b"sessionid") is None
+    both = [ims, (b"if-none-match", b'"v1-abc"')]
+    assert request_key(scope(headers=both), b"sessionid") is not None
