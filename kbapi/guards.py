@@ -17,17 +17,24 @@ from django.http import JsonResponse
 
 from kbapi.errors import error_body
 
-
-def _json(status: int, code: str, message: str) -> JsonResponse:
-    return JsonResponse(error_body(status, code, message), status=status)
+NUL_MESSAGE = "NUL (%00) characters are not allowed in URLs."
 
 
-def has_nul(request) -> bool:
-    if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
-        return True
-    return any(
-        "\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()
-    )
+def _json(status: int, code: str, message: str, errors=None) -> JsonResponse:
+    return JsonResponse(error_body(status, code, message, errors), status=status)
+
+
+def nul_errors(request) -> dict | None:
+    """The URL parts holding a NUL, as field errors (``path`` or a parameter's name)."""
+    errors = {}
+    if "\x00" in request.path or "%00" in request.path_info:
+        errors["path"] = [NUL_MESSAGE]
+    for key, values in request.GET.lists():
+        if "\x00" in key or any("\x00" in v for v in values):
+            errors[key.replace("\x00", "") or "query"] = [NUL_MESSAGE]
+    if not errors and "%00" in request.META.get("QUERY_STRING", ""):
+        errors["query"] = [NUL_MESSAGE]
+    return errors or None
 
 
 class RequestGuardMiddleware:
@@ -39,8 +46,9 @@ class RequestGuardMiddleware:
             request.get_host()
         except DisallowedHost:  # JSON even with DEBUG on, where Django would show its HTML page
             return _json(400, "disallowed_host", "The Host header is not served here.")
-        if has_nul(request):
-            return _json(400, "invalid", "NUL (%00) characters are not allowed in URLs.")
+        errors = nul_errors(request)
+        if errors:
+            return _json(400, "invalid", NUL_MESSAGE, errors)
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         try:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)

@@ -102,7 +102,8 @@ def test_depth_outside_one_to_three_or_not_an_integer_is_400(anon, depth):
     body = response.json()
     assert body["code"] == "invalid"
     assert "depth" in body["errors"]
-    assert "1 to 3" in body["message"]
+    expected = "NUL" if "\x00" in depth else "1 to 3"  # NUL is refused before any view runs
+    assert expected in body["message"]
 
 
 def test_unknown_relation_type_is_400_naming_it(anon):
