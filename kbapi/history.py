@@ -24,6 +24,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from kbapi.services import Conflict
@@ -72,7 +73,13 @@ class HistoryMixin:
         return {"slug": self.kwargs[self.lookup_field]}
 
     @extend_schema(responses=HistoryEntrySerializer(many=True), filters=False)
-    @action(detail=True, methods=["get"], url_path="history", filter_backends=[])
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="history",
+        filter_backends=[],
+        renderer_classes=[JSONRenderer],  # history entries are JSON whatever the resource offers
+    )
     def history(self, request, *args, **kwargs):
         """The object's changes, newest first: who, when, what changed and why."""
         records = self._history_records()
@@ -89,6 +96,7 @@ class HistoryMixin:
         url_path=r"history/(?P<history_id>[0-9]{1,18})/revert",
         permission_classes=[CanChange],
         filter_backends=[],
+        renderer_classes=[JSONRenderer],
     )
     def revert(self, request, *args, history_id: str, **kwargs):
         """Restore the state of an earlier entry, as a new recorded change."""

@@ -121,6 +121,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "max_size": env_int("DATABASE_POOL_MAX", 16),
             "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
         }
+        # With the pool, Django passes psycopg_pool's check_connection: a pooled
+        # connection the server dropped (pg_terminate_backend, a restart) is found
+        # out and replaced on checkout instead of failing a request.
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -261,3 +261,10 @@ def test_revert_needs_if_match_when_the_server_requires_it(editor, small_kb):
     assert Concept.history.count() == 3
     etag = editor.get(reverse("concept-detail", args=["database"]))["ETag"]
     assert editor.post(url, HTTP_IF_MATCH=etag).status_code == 200
+
+
+def test_history_is_json_even_where_the_resource_offers_json_ld(anon, small_kb):
+    response = anon.get("/api/v1/concepts/key-value-store/history/", {"format": "jsonld"})
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    assert anon.get("/api/v1/concepts/key-value-store/history/").status_code == 200
