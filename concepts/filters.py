@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Q
 
-from kbapi.filters import IntegerFilter
+from kbapi.filters import DateTimeFilter, IntegerFilter
 
 from .models import Category, Concept, Example, Tag
 
@@ -35,7 +35,7 @@ class ConceptFilter(django_filters.FilterSet):
     source = django_filters.CharFilter(
         field_name="source", lookup_expr="icontains", help_text="Section of the notes."
     )
-    updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_after = DateTimeFilter(field_name="updated_at", lookup_expr="gte")
     term = django_filters.CharFilter(
         method="filter_term",
         help_text="A name or alias, matched whole and case-insensitively (e.g. `RDBMS`).",

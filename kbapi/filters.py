@@ -8,10 +8,12 @@ see (``ordering=password``) either way; saying so is clearer.
 Filters: an empty value of a typed filter (date, number, choice) is a 400.
 """
 
+import datetime
 import re
 
 from django import forms
-from django_filters.filters import CharFilter, NumberFilter
+from django_filters.fields import IsoDateTimeField
+from django_filters.filters import CharFilter, IsoDateTimeFilter, NumberFilter
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.drainage import set_override
 from rest_framework import exceptions, filters
@@ -95,3 +97,22 @@ class IntegerFilter(NumberFilter):
         super().__init__(*args, min_value=min_value, max_value=max_value, **kwargs)
         schema = {"type": "integer", "minimum": min_value, "maximum": max_value}
         set_override(self, "field", schema)  # drf-spectacular: document the bounds
+
+
+class UTCDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time that also exists in UTC (``0001-01-01T00:00+17:52`` does not)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None:
+            try:
+                value.astimezone(datetime.UTC)
+            except OverflowError as exc:
+                raise forms.ValidationError("Date-time out of range.", code="invalid") from exc
+        return value
+
+
+class DateTimeFilter(IsoDateTimeFilter):
+    """An ISO 8601 date-time filter that answers 400, not 500, for instants outside UTC's range."""
+
+    field_class = UTCDateTimeField

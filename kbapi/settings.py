@@ -163,6 +163,7 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "kbapi.negotiation.StrictContentNegotiation",
     "DEFAULT_PARSER_CLASSES": ["kbapi.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": [
         "kbapi.filters.StrictDjangoFilterBackend",

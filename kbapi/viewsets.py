@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from rest_framework import viewsets
+from rest_framework.renderers import JSONRenderer
 
 from kbapi.conditional import ConditionalMixin
 from kbapi.strict import check_types
@@ -11,7 +12,17 @@ CHANGE_MESSAGE_HEADER = "HTTP_X_CHANGE_MESSAGE"
 CHANGE_MESSAGE_MAX = 500
 
 
-class ServiceModelViewSet(ConditionalMixin, viewsets.ModelViewSet):
+class JSONOptionsMixin:
+    """OPTIONS describes the endpoint in JSON, whatever ``?format=`` asks of its other answers."""
+
+    def options(self, request, *args, **kwargs):
+        response = super().options(request, *args, **kwargs)
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = JSONRenderer.media_type
+        return response
+
+
+class ServiceModelViewSet(JSONOptionsMixin, ConditionalMixin, viewsets.ModelViewSet):
     """A ModelViewSet whose create/update/delete call the app's services.
 
     Subclasses name their services and the keyword the update/delete services

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kbapi.models import SLUG_MAX_LENGTH
+from kbapi.viewsets import JSONOptionsMixin
 from relations import compare, discovery
 from relations.discovery import BadQuery
 from relations.graph_formats import DotRenderer, MermaidRenderer
@@ -114,7 +115,7 @@ TYPE = OpenApiParameter(
 SLUG = OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH)
 
 
-class DiscoveryView(APIView):
+class DiscoveryView(JSONOptionsMixin, APIView):
     """Base of the read-only discovery endpoints (public, GET only)."""
 
     permission_classes = [AllowAny]

@@ -507,3 +507,26 @@ def test_an_error_outside_drf_is_json_500_under_api(small_kb, monkeypatch, caplo
 def test_values_of_the_wrong_json_type_are_400(editor, unchanged, route, body, field):
     error = assert_error(editor.post(reverse(route), body, format="json"), 400, "invalid")
     assert field in error["errors"]
+
+
+def test_date_time_outside_utcs_range_is_400(anon, small_kb):
+    response = anon.get(reverse("concept-list"), {"updated_after": "0001-01-01T00:00:00+17:52"})
+    assert_error(response, 400, "invalid")
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/concepts/", "/api/v1/concepts/database/", "/api/v1/tags/"]
+)
+def test_empty_format_is_400(anon, small_kb, path):
+    body = assert_error(anon.get(path, {"format": ""}), 400, "invalid")
+    assert "format" in body["errors"]
+
+
+@pytest.mark.parametrize("fmt", ["dot", "mermaid", "jsonld"])
+def test_options_describes_the_endpoint_in_json_whatever_the_format(anon, small_kb, fmt):
+    for path in ("/api/v1/graph/", "/api/v1/concepts/"):
+        response = anon.options(f"{path}?format={fmt}")
+        if fmt != "jsonld" and path == "/api/v1/concepts/":
+            continue  # concepts offer json and jsonld only
+        assert response.status_code == 200, (path, response.content)
+        assert response["Content-Type"].startswith("application/json")
