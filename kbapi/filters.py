@@ -100,16 +100,21 @@ class IntegerFilter(NumberFilter):
 
 
 class UTCDateTimeField(IsoDateTimeField):
-    """An ISO 8601 date-time that also exists in UTC (``0001-01-01T00:00+17:52`` does not)."""
+    """An ISO 8601 date-time, handed on in UTC.
+
+    PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 allows, and some instants
+    (``0001-01-01T00:00+17:52``) do not exist in UTC: the first is converted, the
+    second is a 400.
+    """
 
     def to_python(self, value):
         value = super().to_python(value)
-        if value is not None:
-            try:
-                value.astimezone(datetime.UTC)
-            except OverflowError as exc:
-                raise forms.ValidationError("Date-time out of range.", code="invalid") from exc
-        return value
+        if value is None:
+            return None
+        try:
+            return value.astimezone(datetime.UTC)
+        except OverflowError as exc:
+            raise forms.ValidationError("Date-time out of range.", code="invalid") from exc
 
 
 class DateTimeFilter(IsoDateTimeFilter):

@@ -514,6 +514,12 @@ def test_date_time_outside_utcs_range_is_400(anon, small_kb):
     assert_error(response, 400, "invalid")
 
 
+def test_date_time_with_an_offset_postgresql_refuses_is_converted(anon, small_kb):
+    response = anon.get(reverse("concept-list"), {"updated_after": "0912-03-15T12:42:19-17:52"})
+    assert response.status_code == 200
+    assert response.json()["count"] == 3
+
+
 @pytest.mark.parametrize(
     "path", ["/api/v1/concepts/", "/api/v1/concepts/database/", "/api/v1/tags/"]
 )
