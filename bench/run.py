@@ -246,6 +246,7 @@ def base_env(database_url: str, tmp: Path) -> dict:
         "THROTTLE_ANON": "100000000/minute",
         "THROTTLE_USER": "100000000/minute",
         "REQUEST_LOG": "0",
+        "DEBUG": "false",  # as deployed: no query log kept per request
         "PYTHONPATH": str(ROOT),
     }
 

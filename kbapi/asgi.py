@@ -8,9 +8,52 @@ then Django itself.
 import gc
 import os
 
-from django.core.asgi import get_asgi_application
+import django
+from asgiref.sync import sync_to_async
+from django.core.handlers.asgi import ASGIHandler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kbapi.settings")
+
+
+class OneHopASGIHandler(ASGIHandler):
+    """Django's ASGI handler, with the middleware and the view run in one thread hop.
+
+    Two costs of Django's own handler that kbapi does not need (measured with
+    py-spy under uvicorn, docs/PERFORMANCE.md):
+
+    * It builds the middleware chain in async mode: every hook of a
+      sync-capable middleware (``MiddlewareMixin``) and then the sync view each
+      hop to a thread on their own, a dozen hops per request with the stack
+      kbapi keeps (sessions, CSRF, auth, messages, ...). All of kbapi's views
+      are sync (DRF), so this handler builds the sync chain and crosses to the
+      thread once, as a WSGI server's thread would run it. Same middleware,
+      same order, same responses.
+    * It runs each request in a ``ThreadSensitiveContext``: a new thread per
+      request, started and joined, and with it a new database connection
+      (connections are per thread). Here every request's sync part runs on the
+      worker's one sync thread instead, so connections persist (SQLite keeps
+      its connection, ``CONN_MAX_AGE``; PostgreSQL returns it to the pool) and
+      cannot leak one per thread (Django ticket 33497). Requests of one worker
+      then take turns in Python, as they do anyway under the GIL; uvicorn runs
+      one worker per core.
+    """
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
+        await self.handle(scope, receive, send)
+
+    def load_middleware(self, is_async=False):
+        super().load_middleware(is_async=False)
+
+    async def get_response_async(self, request):
+        return await sync_to_async(self.get_response, thread_sensitive=True)(request)
+
+
+def get_asgi_application() -> OneHopASGIHandler:
+    django.setup(set_prefix=False)
+    return OneHopASGIHandler()
+
 
 django_application = get_asgi_application()
 

@@ -4,7 +4,8 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.renderers import JSONRenderer
-from rest_framework.throttling import ScopedRateThrottle
+
+from kbapi.throttling import ScopedRateThrottle
 
 
 class TokenView(ObtainAuthToken):

@@ -104,6 +104,11 @@ DATABASES = {
         conn_max_age=0,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Under kbapi.asgi every request of a worker runs on one thread, so its
+    # connection can stay open (opening one costs more than the queries of a read).
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 300)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
         "DATABASE_CONNECT_TIMEOUT", 5
@@ -160,7 +165,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
-        "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly",
+        "kbapi.permissions.ModelPermissionsOrReadOnly",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "kbapi.negotiation.StrictContentNegotiation",
@@ -175,8 +180,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "kbapi.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "kbapi.schema.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "kbapi.throttling.AnonRateThrottle",
+        "kbapi.throttling.SignedInRateThrottle",
         "kbapi.throttling.WriteRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {

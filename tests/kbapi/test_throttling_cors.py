@@ -1,5 +1,7 @@
 """Throttles (anonymous, user, writes, token login) that X-Forwarded-For cannot dodge; CORS."""
 
+import pickle
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -105,3 +107,19 @@ def test_cors_preflight_answers_only_configured_origins(anon, small_kb, origin, 
 def test_by_default_no_origin_is_allowed(anon, small_kb):
     response = anon.get(reverse("tag-list"), HTTP_ORIGIN=ALLOWED)
     assert "Access-Control-Allow-Origin" not in response
+
+
+def test_the_count_starts_again_in_the_next_window(anon, small_kb, low_rates, monkeypatch):
+    """Fixed windows (kbapi.throttling): one counter per client and window, not a list."""
+    now = [60 * 16_667 + 20.0]  # 20 s into a minute
+    monkeypatch.setattr(SimpleRateThrottle, "timer", lambda self: now[0])
+    url = reverse("concept-list")
+    for _ in range(3):
+        assert anon.get(url).status_code == 200
+    refused = anon.get(url)
+    assert_throttled(refused)
+    assert int(refused["Retry-After"]) == 40  # the rest of this window
+    counters = [pickle.loads(value) for value in cache._cache.values()]  # LocMemCache in tests
+    assert counters == [3 + 1]
+    now[0] += 40
+    assert anon.get(url).status_code == 200
