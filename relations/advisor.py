@@ -10,6 +10,7 @@ database suits what.
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from relations.traits import FACTORS
 
@@ -68,6 +69,7 @@ def singular(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=4096)
 def normalise(text: str) -> str:
     """Lower-cased words in their rough singular, space-separated and space-padded."""
     return " " + " ".join(singular(w) for w in WORD.findall(text.lower())) + " "

@@ -8,14 +8,17 @@ in Python. Results are plain dicts and dataclasses for the API to shape.
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
+from django.db import connection
 from django.db.models import Count, Prefetch, Q
 
 from concepts.models import Category, Concept, Example
+from kbapi.prepared import json_column
 from kbapi.services import ServiceError
 from relations import advisor, compare
 from relations.graph import PREREQUISITE, Edge, Graph, Lesson, Reached, Step, learning_path
-from relations.models import AspectValue, Comparison, Relation
+from relations.models import AspectValue, Comparison
 
 NODE_FIELDS = ("slug", "name", "category__slug")
 DETAIL_FIELDS = (*NODE_FIELDS, "aliases", "summary")
@@ -44,12 +47,42 @@ class NoPath(ServiceError):
 # --- loading -----------------------------------------------------------------
 
 
-def edge_list(types: Sequence[str] = ()) -> list[Edge]:
-    """Every relation (of ``types``, if given) as a slug triple, in one query."""
-    rows = Relation.objects.order_by().values_list("source__slug", "type", "target__slug")
+EDGES_SQL = """
+    SELECT s.slug, r.type, t.slug FROM relations_relation r
+    INNER JOIN concepts_concept s ON s.id = r.source_id
+    INNER JOIN concepts_concept t ON t.id = r.target_id
+"""
+
+
+def edge_rows(types: Sequence[str] = ()) -> tuple[tuple[str, str, str], ...]:
+    """Every relation (of ``types``, if given) as a slug triple, in one query.
+
+    Hand-written: every walk starts here, and building the ORM query cost a third
+    more than running it.
+    """
+    sql, params = EDGES_SQL, list(types)
     if types:
-        rows = rows.filter(type__in=types)
-    return [Edge(*row) for row in rows]
+        sql += f" WHERE r.type IN ({', '.join(['%s'] * len(types))})"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return tuple(map(tuple, cursor.fetchall()))
+
+
+def edge_list(types: Sequence[str] = ()) -> list[Edge]:
+    return [Edge(*row) for row in edge_rows(types)]
+
+
+def concept_graph(types: Sequence[str] = ()) -> Graph:
+    """The walkable graph of the relations as they are now (one query)."""
+    return _graph_of(edge_rows(types))
+
+
+@lru_cache(maxsize=8)
+def _graph_of(rows: tuple[tuple[str, str, str], ...]) -> Graph:
+    """A pure function of the edge rows, memoised: the rows are read on every call, so
+    a changed relation is a different key and never meets a stale graph; building the
+    sorted adjacency is what a walk would otherwise pay on each request."""
+    return Graph(Edge(*row) for row in rows)
 
 
 def concept_nodes(slugs: Iterable[str] | None = None, *, detail: bool = False) -> dict[str, dict]:
@@ -88,7 +121,7 @@ def step_dict(step: Step) -> dict:
 def neighbors(*, slug: str, depth: int, types: Sequence[str] = ()) -> dict:
     """The concepts within ``depth`` relations of ``slug``, with the edges that reach them."""
     center = _concept(slug, concept_nodes([slug]))
-    reached: list[Reached] = Graph(edge_list(types)).reach(slug, depth)
+    reached: list[Reached] = concept_graph(types).reach(slug, depth)
     nodes = concept_nodes(r.slug for r in reached)
     results = [
         {**nodes[r.slug], "distance": r.distance, "edges": [step_dict(s) for s in r.steps]}
@@ -112,21 +145,24 @@ def learning_path_for(*, slug: str, known: Sequence[str] = ()) -> dict:
 
 
 def path(*, source: str, target: str, types: Sequence[str] = ()) -> dict:
-    """The shortest chain of relations from ``source`` to ``target``, direction ignored."""
-    ends = concept_nodes([source, target])
-    _unknown("from", [source], ends)
-    _unknown("to", [target], ends)
-    steps = Graph(edge_list(types)).shortest_path(source, target)
+    """The shortest chain of relations from ``source`` to ``target``, direction ignored.
+
+    Two queries: the edges, then the concepts at both ends and on the way (the walk
+    needs no concept rows, so unknown ends are found by the same query).
+    """
+    steps = concept_graph(types).shortest_path(source, target)
+    on_path = [source, *(step.end for step in steps or ())]
+    nodes = concept_nodes([*on_path, target])
+    _unknown("from", [source], nodes)
+    _unknown("to", [target], nodes)
     if steps is None:
         raise NoPath(
             f"No chain of relations connects {source!r} and {target!r}"
             + (f" using only {', '.join(types)}." if types else ".")
         )
-    on_path = [source, *(step.end for step in steps)]
-    nodes = concept_nodes(on_path)
     return {
-        "from": ends[source],
-        "to": ends[target],
+        "from": nodes[source],
+        "to": nodes[target],
         "length": len(steps),
         "concepts": [nodes[s] for s in on_path],
         "edges": [step_dict(s) for s in steps],
@@ -156,7 +192,7 @@ def graph(
     nodes = concept_nodes(detail=detail)
     if around:
         _unknown("around", [around], nodes)
-    whole = Graph(edge_list(types))
+    whole = concept_graph(types)
     keep = set(nodes)
     if around:
         keep = {around} | {r.slug for r in whole.reach(around, depth)}
@@ -232,20 +268,34 @@ def _curated_aspects(comparison: Comparison, found: dict[str, Concept]):
 # --- advisor ------------------------------------------------------------------
 
 
+CANDIDATES_SQL = """
+    SELECT c.id, c.slug, c.name, c.traits FROM concepts_concept c
+    WHERE c.traits IS NOT NULL ORDER BY c.name ASC
+"""
+SYSTEMS_SQL = """
+    SELECT ec.concept_id, e.slug, e.name FROM concepts_example_concepts ec
+    INNER JOIN concepts_example e ON e.id = ec.example_id
+    WHERE e.kind = %s ORDER BY e.name ASC, e.slug ASC
+"""
+
+
 def advisor_candidates() -> list[advisor.Candidate]:
-    """The concepts that carry traits (the database types), with their example systems."""
-    systems = Example.objects.filter(kind=Example.Kind.SYSTEM).only("id", "slug", "name")
-    concepts = (
-        Concept.objects.exclude(traits=[])
-        .only("id", "slug", "name", "traits")
-        .prefetch_related(Prefetch("examples", queryset=systems))
-    )
+    """The concepts that carry traits (the database types), with their example systems.
+
+    Two hand-written queries of plain rows: no model instances or ORM query
+    building, as this runs on every advice.
+    """
+    systems: dict[int, list[dict]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(CANDIDATES_SQL)
+        concepts = [(pk, slug, name, json_column(traits)) for pk, slug, name, traits in cursor]
+        cursor.execute(SYSTEMS_SQL, [Example.Kind.SYSTEM.value])
+        for concept_id, slug, name in cursor.fetchall():
+            systems.setdefault(concept_id, []).append({"slug": slug, "name": name})
     return [
-        advisor.Candidate(
-            c.slug, c.name, c.traits, [{"slug": e.slug, "name": e.name} for e in c.examples.all()]
-        )
-        for c in concepts
-        if c.traits
+        advisor.Candidate(slug, name, traits, systems.get(pk, []))
+        for pk, slug, name, traits in concepts
+        if traits
     ]
 
 

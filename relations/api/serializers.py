@@ -3,11 +3,11 @@
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.reverse import reverse
 
 from concepts.api.serializers import TIMESTAMPS, ConceptRefSerializer
 from concepts.models import Concept
 from kbapi.fields import Expansion, FieldsExpandMixin, borrow
+from kbapi.links import object_url
 from relations.models import Aspect, AspectValue, Comparison, Relation
 
 
@@ -32,8 +32,12 @@ class RelationSerializer(FieldsExpandMixin, serializers.ModelSerializer):
 
     @extend_schema_field(serializers.URLField)
     def get_url(self, relation) -> str:
-        return reverse(
-            "relation-detail", kwargs={"key": relation.key}, request=self.context.get("request")
+        return object_url(
+            self.context.get("request"),
+            "relation-detail",
+            relation.key,
+            kwarg="key",
+            keep_format=True,
         )
 
 

@@ -20,11 +20,11 @@ DISCOVERY_QUERIES = {
         "concepts/join/learning-path/?known=table",
         3,
     ),
-    # both ends, edge list, concepts on the path
+    # edge list; both ends and the concepts on the path
     "path": (
         "graph/path/?from=key-value-store&to=database",
         "graph/path/?from=key-value-store&to=django-orm",
-        3,
+        2,
     ),
     # concepts, edge list
     "graph": ("graph/", "graph/", 2),

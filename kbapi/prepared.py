@@ -1,0 +1,64 @@
+"""Read queries compiled once per process: the ORM writes the SQL, later calls only run it.
+
+Building and compiling a queryset costs more Python than running it for the
+small, indexed reads of the hottest endpoints (a concept by slug: ~1 ms of
+ORM against ~0.1 ms of SQLite). A :class:`PreparedQuery` lets the ORM build
+and compile the query once per process and database, with marker values in
+place of the parameters, and then runs the same SQL with the real values,
+applying the same field converters (JSON, date-times) the ORM would.
+Query counting (``CaptureQueriesContext``) sees these queries like any other.
+"""
+
+import json
+from collections.abc import Callable, Sequence
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import QuerySet
+
+
+class PreparedQuery:
+    """``build(*markers)`` returns a ``values_list`` queryset; ``rows(*args)`` runs it with args.
+
+    ``markers`` are sample arguments no real call passes (``"\\x00slug"``, ``-1``): the
+    compiled parameters equal to a marker are where the real arguments go.
+    """
+
+    def __init__(self, build: Callable[..., QuerySet], markers: Sequence):
+        self.build = build
+        self.markers = tuple(markers)
+        self._compiled: dict[tuple, tuple] = {}
+
+    def rows(self, *args) -> list[list]:
+        connection = connections[DEFAULT_DB_ALIAS]
+        key = (id(connection), connection.vendor, connection.settings_dict["NAME"])
+        compiled = self._compiled.get(key) or self._compile(key)
+        sql, params, slots, compiler, converters = compiled
+        params = list(params)
+        for position, argument in slots:
+            params[position] = args[argument]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if converters:
+            return list(compiler.apply_converters(rows, converters))
+        return rows
+
+    def _compile(self, key: tuple) -> tuple:
+        compiler = self.build(*self.markers).query.get_compiler(using=DEFAULT_DB_ALIAS)
+        sql, params = compiler.as_sql()
+        slots = [
+            (position, self.markers.index(value))
+            for position, value in enumerate(params)
+            if any(value is marker or value == marker for marker in self.markers)
+        ]
+        missing = set(range(len(self.markers))) - {argument for _, argument in slots}
+        if missing:
+            raise ValueError(f"Markers {sorted(missing)} do not reach the query's parameters.")
+        converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
+        self._compiled[key] = compiled = (sql, tuple(params), slots, compiler, converters)
+        return compiled
+
+
+def json_column(value):
+    """A JSON column read with a plain cursor: Django's backends hand it over as text."""
+    return json.loads(value) if isinstance(value, str) else value
