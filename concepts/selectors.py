@@ -1,8 +1,13 @@
 """Reads of concepts and examples with the query shapes the API needs."""
 
 from collections import defaultdict
+from types import SimpleNamespace
 
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
+from rest_framework.fields import DateTimeField
+
+from kbapi.prepared import PreparedQuery, json_column
 
 from .models import Concept, Example, Tag
 
@@ -62,6 +67,55 @@ def concept_brief_rows(concepts: QuerySet[Concept]) -> QuerySet:
     return concepts.values(*BRIEF_COLUMNS)
 
 
+class AllConceptRows:
+    """Every concept's brief row in the list's order (by name), for Django's Paginator.
+
+    The unfiltered list is the one most read: ``count()`` and each page (with
+    its tags, aggregated per concept in their own order) are one hand-written
+    query apiece, with no queryset built per request. Rows are the dicts of
+    ``concept_brief_rows`` plus their tags; a test holds the two paths' JSON equal.
+    """
+
+    PAGE_SQL = """
+        SELECT c.id, c.slug, c.name, c.aliases, c.summary, g.slug, ({tags})
+        FROM concepts_concept c INNER JOIN concepts_category g ON g.id = c.category_id
+        ORDER BY c.name ASC LIMIT %s OFFSET %s
+    """
+    TAGS_SQL = {
+        "postgresql": """SELECT coalesce(json_agg(t.slug ORDER BY t.slug ASC), '[]'::json)
+            FROM concepts_concept_tags ct INNER JOIN concepts_tag t ON t.id = ct.tag_id
+            WHERE ct.concept_id = c.id""",
+        # SQLite aggregates in the order of the subquery's rows
+        "sqlite": """SELECT json_group_array(slug) FROM (SELECT t.slug AS slug
+            FROM concepts_concept_tags ct INNER JOIN concepts_tag t ON t.id = ct.tag_id
+            WHERE ct.concept_id = c.id ORDER BY t.slug ASC)""",
+    }
+
+    def count(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM concepts_concept")
+            return cursor.fetchone()[0]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[dict]:
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("AllConceptRows is read a page (a slice) at a time.")
+        start = index.start or 0
+        sql = self.PAGE_SQL.format(tags=self.TAGS_SQL[connection.vendor])
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [max(index.stop - start, 0), start])
+            return [
+                {
+                    **dict(zip(BRIEF_COLUMNS, row[:6], strict=True)),
+                    "aliases": json_column(row[3]),
+                    "tags": json_column(row[6]),
+                }
+                for row in cursor.fetchall()
+            ]
+
+
 def concept_brief_page(rows: list[dict], *, url_prefix: str) -> list[dict]:
     """A page of brief rows in the list shape, with their tags read in one query.
 
@@ -70,9 +124,17 @@ def concept_brief_page(rows: list[dict], *, url_prefix: str) -> list[dict]:
     its cost (see docs/PERFORMANCE.md). A test holds the two shapes equal.
     """
     tags = defaultdict(list)
-    links = Concept.tags.through.objects.filter(concept_id__in=[row["id"] for row in rows])
-    for concept_id, slug in links.order_by("tag__slug").values_list("concept_id", "tag__slug"):
-        tags[concept_id].append(slug)
+    if rows and "tags" not in rows[0]:
+        marks = ", ".join(["%s"] * len(rows))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT ct.concept_id, t.slug FROM concepts_concept_tags ct"
+                " INNER JOIN concepts_tag t ON t.id = ct.tag_id"
+                f" WHERE ct.concept_id IN ({marks}) ORDER BY t.slug ASC",
+                [row["id"] for row in rows],
+            )
+            for concept_id, slug in cursor.fetchall():
+                tags[concept_id].append(slug)
     return [
         {
             "url": f"{url_prefix}{row['slug']}/",
@@ -81,7 +143,119 @@ def concept_brief_page(rows: list[dict], *, url_prefix: str) -> list[dict]:
             "aliases": row["aliases"],
             "summary": row["summary"],
             "category": row["category__slug"],
-            "tags": tags[row["id"]],
+            "tags": row["tags"] if "tags" in row else tags[row["id"]],
         }
         for row in rows
     ]
+
+
+DETAIL_COLUMNS = (
+    "id",
+    "slug",
+    "name",
+    "aliases",
+    "summary",
+    "definition",
+    "category__slug",
+    "advantages",
+    "limitations",
+    "use_cases",
+    "traits",
+    "source",
+    "version",
+    "created_at",
+    "updated_at",
+)
+_TIMESTAMP = DateTimeField()  # the API's date-time format, as the serializers write it
+_CONCEPT_ROW = PreparedQuery(
+    lambda slug: Concept.objects.filter(slug=slug).order_by().values_list(*DETAIL_COLUMNS)[:1],
+    markers=["\x00slug"],
+)
+# Everything a concept's detail embeds, in one query: tags (1), examples (2), relations
+# out (3) and in (4), comparisons (5), each group in its model's ordering (k1, k2).
+_EMBEDDED_SQL = """
+    SELECT 1 AS grp, t.slug AS k1, '' AS k2, t.slug AS a, '' AS b, '' AS c, '' AS d
+    FROM concepts_concept_tags ct JOIN concepts_tag t ON t.id = ct.tag_id
+    WHERE ct.concept_id = %s
+    UNION ALL
+    SELECT 2, e.name, e.slug, e.slug, e.name, e.kind, ''
+    FROM concepts_example_concepts ec JOIN concepts_example e ON e.id = ec.example_id
+    WHERE ec.concept_id = %s
+    UNION ALL
+    SELECT 3, r.type, c.slug, r.type, c.slug, c.name, r.note
+    FROM relations_relation r JOIN concepts_concept c ON c.id = r.target_id
+    WHERE r.source_id = %s
+    UNION ALL
+    SELECT 4, c.slug, r.type, r.type, c.slug, c.name, r.note
+    FROM relations_relation r JOIN concepts_concept c ON c.id = r.source_id
+    WHERE r.target_id = %s
+    UNION ALL
+    SELECT 5, m.title, m.slug, m.slug, m.title, '', ''
+    FROM relations_comparisonitem i JOIN relations_comparison m ON m.id = i.comparison_id
+    WHERE i.concept_id = %s
+    ORDER BY 1, 2, 3
+"""
+
+
+def concept_detail_plain(slug: str, *, url_for) -> tuple[SimpleNamespace, dict] | None:
+    """A concept in full, in the shape of ``ConceptSerializer``, from plain rows.
+
+    The detail is the second hottest read: this builds its JSON in two queries
+    (the concept; everything it embeds, as one UNION ALL) compiled once per
+    process, without model instances, prefetches or serializer fields, which are
+    most of the cost of the serializer path (docs/PERFORMANCE.md). Orderings are
+    the models' own and are applied by the database (its collation), as the
+    serializer path's prefetches do. ``url_for(view_name, slug)`` makes the links.
+    A test holds the bytes equal to the serializer's, for every concept.
+
+    Returns what conditional requests need (version, updated_at) and the data, or
+    None when no concept has the slug.
+    """
+    rows = _CONCEPT_ROW.rows(slug)
+    if not rows:
+        return None
+    row = dict(zip(DETAIL_COLUMNS, rows[0], strict=True))
+    groups: dict[int, list] = {1: [], 2: [], 3: [], 4: [], 5: []}
+    with connection.cursor() as cursor:
+        cursor.execute(_EMBEDDED_SQL, [row["id"]] * 5)
+        for group, _, _, a, b, c, d in cursor.fetchall():
+            groups[group].append((a, b, c, d))
+    data = {
+        "url": url_for("concept-detail", row["slug"]),
+        "slug": row["slug"],
+        "name": row["name"],
+        "aliases": row["aliases"],
+        "summary": row["summary"],
+        "definition": row["definition"],
+        "category": row["category__slug"],
+        "tags": [tag for tag, *_ in groups[1]],
+        "advantages": row["advantages"],
+        "limitations": row["limitations"],
+        "use_cases": row["use_cases"],
+        "traits": row["traits"],
+        "examples": [
+            {"url": url_for("example-detail", e_slug), "slug": e_slug, "name": name, "kind": kind}
+            for e_slug, name, kind, _ in groups[2]
+        ],
+        "relations": {
+            "outgoing": [_edge(*edge, url_for) for edge in groups[3]],
+            "incoming": [_edge(*edge, url_for) for edge in groups[4]],
+        },
+        "comparisons": [
+            {"url": url_for("comparison-detail", c_slug), "slug": c_slug, "title": title}
+            for c_slug, title, _, _ in groups[5]
+        ],
+        "source": row["source"],
+        "version": row["version"],
+        "created_at": _TIMESTAMP.to_representation(row["created_at"]),
+        "updated_at": _TIMESTAMP.to_representation(row["updated_at"]),
+    }
+    return SimpleNamespace(version=row["version"], updated_at=row["updated_at"]), data
+
+
+def _edge(kind: str, slug: str, name: str, note: str, url_for) -> dict:
+    return {
+        "type": kind,
+        "concept": {"url": url_for("concept-detail", slug), "slug": slug, "name": name},
+        "note": note,
+    }

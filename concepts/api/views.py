@@ -1,5 +1,9 @@
 """Viewsets of categories, tags, concepts and examples."""
 
+from functools import partial
+
+from django.http import Http404
+from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.settings import api_settings
 
@@ -7,10 +11,13 @@ from concepts import selectors, services
 from concepts.filters import CategoryFilter, ConceptFilter, ExampleFilter, TagFilter
 from concepts.models import Category, Concept, Tag
 from kbapi.history import HistoryMixin
+from kbapi.links import object_url
 from kbapi.viewsets import ServiceModelViewSet
 from relations.jsonld import JSONLDRenderer
 
 from . import serializers
+
+PAGING = {"page", "page_size"}
 
 
 class CategoryViewSet(ServiceModelViewSet):
@@ -68,10 +75,24 @@ class ConceptViewSet(HistoryMixin, ServiceModelViewSet):
     def list(self, request, *args, **kwargs):
         if not self.plain_brief_list(request):
             return super().list(request, *args, **kwargs)
-        rows = selectors.concept_brief_rows(self.filter_queryset(Concept.objects.all()))
+        if set(request.query_params) <= PAGING:
+            rows = selectors.AllConceptRows()
+        else:
+            rows = selectors.concept_brief_rows(self.filter_queryset(Concept.objects.all()))
         page = self.paginate_queryset(rows)
         prefix = request.build_absolute_uri(reverse("concept-list"))
         return self.get_paginated_response(selectors.concept_brief_page(page, url_prefix=prefix))
+
+    def retrieve(self, request, *args, **kwargs):
+        if request.query_params or request.accepted_renderer.format != "json":
+            return super().retrieve(request, *args, **kwargs)
+        found = selectors.concept_detail_plain(
+            kwargs[self.lookup_field], url_for=partial(object_url, request)
+        )
+        if found is None:
+            raise Http404("No Concept matches the given query.")
+        self.conditional_object, data = found
+        return Response(data)
 
     @staticmethod
     def plain_brief_list(request) -> bool:

@@ -1,5 +1,7 @@
 """Every list and detail endpoint runs a fixed number of queries, whatever the page size."""
 
+from urllib.parse import urlencode
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,7 +13,7 @@ from tests.factories import make_many
 
 LISTS = {
     # route: queries (count, page, and one per prefetched relation)
-    "concept-list": 3,
+    "concept-list": 2,  # the page's tags are aggregated in the page query
     "category-list": 2,
     "tag-list": 2,
     "example-list": 3,
@@ -19,7 +21,7 @@ LISTS = {
     "comparison-list": 3,
 }
 DETAILS = {
-    ("concept-detail", "relational-database"): 6,
+    ("concept-detail", "relational-database"): 2,  # the concept; all it embeds (UNION ALL)
     ("category-detail", "database-type"): 1,
     ("tag-detail", "nosql"): 1,
     ("example-detail", "select-rows"): 2,
@@ -56,3 +58,24 @@ def test_list_query_count_is_pinned_and_independent_of_page_size(anon, many, rou
 def test_detail_query_count_is_pinned(anon, many, route_and_slug, expected):
     route, slug = route_and_slug
     assert count_queries(anon, reverse(route, args=[slug])) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"category": "database-type"}, 3),  # filtered: count, page, tags
+        ({"ordering": "-name"}, 3),
+        ({"fields": "slug,tags"}, 3),  # reshaped: the serializer, tags prefetched
+    ],
+)
+def test_other_concept_lists_are_pinned_too(anon, many, query, expected):
+    url = reverse("concept-list")
+    assert count_queries(anon, f"{url}?{urlencode({**query, 'page_size': 1})}") == expected
+    assert count_queries(anon, f"{url}?{urlencode({**query, 'page_size': 100})}") == expected
+
+
+def test_the_serializer_detail_is_pinned_too(anon, many):
+    """?format= (or ?fields=, ?expand=) takes the serializer: concept, tags, examples,
+    relations out and in, comparisons."""
+    url = reverse("concept-detail", args=["relational-database"])
+    assert count_queries(anon, f"{url}?format=json") == 6
