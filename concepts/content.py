@@ -15,11 +15,27 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from concepts import services as concept_services
 from concepts.models import Category, Concept, Example, Tag
+from concepts.services import (
+    category_create,
+    category_update,
+    concept_create,
+    concept_update,
+    example_create,
+    example_update,
+    tag_create,
+    tag_update,
+)
 from kbapi.services import ServiceError
-from relations import services as relation_services
 from relations.models import Comparison, Relation
+from relations.services import (
+    comparison_aspects,
+    comparison_concepts,
+    comparison_create,
+    comparison_update,
+    relation_create,
+    relation_update,
+)
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 KINDS = ("categories", "tags", "concepts", "examples", "relations", "comparisons")
@@ -121,8 +137,8 @@ def comparison_entry(comparison: Comparison) -> dict:
         "title": comparison.title,
         "summary": comparison.summary,
         "verdict": comparison.verdict,
-        "concepts": [concept.slug for concept in relation_services.comparison_concepts(comparison)],
-        "aspects": relation_services.comparison_aspects(comparison),
+        "concepts": [concept.slug for concept in comparison_concepts(comparison)],
+        "aspects": comparison_aspects(comparison),
     }
 
 
@@ -297,50 +313,28 @@ def _find_relation(data: dict):
     )
 
 
-def _updater(service: Callable, name: str) -> Callable:
-    def update(stored, data, *, actor):
-        return service(**{name: stored}, data=data, actor=actor)
-
-    return update
+def _handler(model, describe: Callable, create: Callable, update: Callable, find=None) -> tuple:
+    """(find, describe, create, update) for one kind of entry: found by slug unless ``find``
+    says otherwise, written through the app's services (``update`` names the stored object
+    as the model does: ``category=``, ``relation=``, ...)."""
+    name = model._meta.model_name
+    return (
+        find or (lambda data: _one(model, slug=data["slug"])),
+        describe,
+        lambda data, actor: create(**data, actor=actor),
+        lambda stored, data, *, actor: update(**{name: stored}, data=data, actor=actor),
+    )
 
 
 HANDLERS = {
-    "categories": (
-        lambda d: _one(Category, slug=d["slug"]),
-        category_entry,
-        lambda d, actor: concept_services.category_create(**d, actor=actor),
-        _updater(concept_services.category_update, "category"),
+    "categories": _handler(Category, category_entry, category_create, category_update),
+    "tags": _handler(Tag, tag_entry, tag_create, tag_update),
+    "concepts": _handler(Concept, concept_entry, concept_create, concept_update),
+    "examples": _handler(Example, example_entry, example_create, example_update),
+    "relations": _handler(
+        Relation, relation_entry, relation_create, relation_update, find=_find_relation
     ),
-    "tags": (
-        lambda d: _one(Tag, slug=d["slug"]),
-        tag_entry,
-        lambda d, actor: concept_services.tag_create(**d, actor=actor),
-        _updater(concept_services.tag_update, "tag"),
-    ),
-    "concepts": (
-        lambda d: _one(Concept, slug=d["slug"]),
-        concept_entry,
-        lambda d, actor: concept_services.concept_create(**d, actor=actor),
-        _updater(concept_services.concept_update, "concept"),
-    ),
-    "examples": (
-        lambda d: _one(Example, slug=d["slug"]),
-        example_entry,
-        lambda d, actor: concept_services.example_create(**d, actor=actor),
-        _updater(concept_services.example_update, "example"),
-    ),
-    "relations": (
-        _find_relation,
-        relation_entry,
-        lambda d, actor: relation_services.relation_create(**d, actor=actor),
-        _updater(relation_services.relation_update, "relation"),
-    ),
-    "comparisons": (
-        lambda d: _one(Comparison, slug=d["slug"]),
-        comparison_entry,
-        lambda d, actor: relation_services.comparison_create(**d, actor=actor),
-        _updater(relation_services.comparison_update, "comparison"),
-    ),
+    "comparisons": _handler(Comparison, comparison_entry, comparison_create, comparison_update),
 }
 
 

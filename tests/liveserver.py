@@ -2,8 +2,9 @@
 
 The throwaway database is a SQLite file in a temporary folder, or a fresh
 PostgreSQL database on the server the suite runs against (dropped afterwards);
-it is migrated and loaded with the small fixture content, and has an editor
-with an API token. Every wait is bounded, and the server is always stopped.
+``throwaway_database`` migrates it and loads the small fixture content, and
+adds an editor with an API token. Every wait is bounded, and the server (with
+all its workers) is always stopped.
 """
 
 import os
@@ -13,11 +14,13 @@ import subprocess
 import sys
 import time
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from urllib.error import URLError
+from urllib.parse import quote
 from urllib.request import urlopen
 
+import pytest
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,9 +54,9 @@ def is_postgresql() -> bool:
 
 def postgres_url(name: str, port: int | None = None) -> str:
     db = settings.DATABASES["default"]
-    auth = db.get("USER") or "postgres"
+    auth = quote(db.get("USER") or "postgres", safe="")
     if db.get("PASSWORD"):
-        auth += f":{db['PASSWORD']}"
+        auth += ":" + quote(db["PASSWORD"], safe="")
     return (
         f"postgres://{auth}@{db.get('HOST') or '127.0.0.1'}:{port or db.get('PORT') or 5432}/{name}"
     )
@@ -79,11 +82,11 @@ def child_env(database_url: str, **extra: str) -> dict:
     return env
 
 
-def manage(database_url: str, *args: str, timeout: int = 180) -> str:
+def manage(database_url: str, *args: str, timeout: int = 180, **env: str) -> str:
     result = subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env=child_env(database_url),
+        env=child_env(database_url, **env),
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -93,64 +96,96 @@ def manage(database_url: str, *args: str, timeout: int = 180) -> str:
 
 
 @contextmanager
-def throwaway_database(tmp_path: Path):
-    """(database_url, editor_token) of a migrated database holding the fixture content."""
-    if is_postgresql():
-        name = f"kbapi_live_{uuid.uuid4().hex[:10]}"
-        admin_sql(f'CREATE DATABASE "{name}"')
+def empty_database(folder: Path, *, sqlite: bool = False):
+    """The URL of a new, empty database: on a PostgreSQL run a fresh database on that
+    server (dropped afterwards), else a SQLite file in ``folder``; ``sqlite=True``: always."""
+    if sqlite or not is_postgresql():
+        yield f"sqlite:///{folder / 'live.sqlite3'}"
+        return
+    name = f"kbapi_live_{uuid.uuid4().hex[:10]}"
+    admin_sql(f'CREATE DATABASE "{name}"')
+    try:
         # a throwaway database needs no durable commits; thousands of fuzzed writes go faster
         admin_sql(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
-        url = postgres_url(name)
-    else:
-        name, url = None, f"sqlite:///{tmp_path / 'live.sqlite3'}"
-    try:
-        manage(url, "migrate", "--noinput", "-v0")
-        token = manage(url, "shell", "-c", SETUP.format(content=str(FIXTURE_CONTENT))).strip()
-        yield url, token.splitlines()[-1]
+        yield postgres_url(name)
     finally:
-        if name:
-            admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @contextmanager
-def uvicorn(database_url: str, *, app: str = "kbapi.asgi:application", log=None, **env: str):
-    """Serve ``app`` on a free port; yields (base_url, process). Stops it (SIGTERM, then kill)."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port)]
-        + ["--log-level", "warning", "--timeout-graceful-shutdown", "10"],
-        cwd=ROOT,
-        env=child_env(database_url, **{**UNTHROTTLED, **env}),
-        stdout=log or subprocess.DEVNULL,
-        stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
+def throwaway_database(folder: Path, *, sqlite: bool = False, **env: str):
+    """(database_url, editor_token) of a migrated database holding the fixture content."""
+    with empty_database(folder, sqlite=sqlite) as url:
+        manage(url, "migrate", "--noinput", "-v0", **env)
+        setup = SETUP.format(content=str(FIXTURE_CONTENT))
+        token = manage(url, "shell", "-c", setup, **env).strip()
+        yield url, token.splitlines()[-1]
+
+
+@contextmanager
+def uvicorn(
+    database_url: str,
+    *,
+    app: str = "kbapi.asgi:application",
+    workers: int = 1,
+    log: Path | None = None,
+    ready: str = "/healthz",
+    timeout: float = 60,
+    **env: str,
+):
+    """Serve ``app`` on a free port; yields (base_url, process) once ``ready`` answers 200.
+
+    The port is bound here and handed to uvicorn, so nothing can take it in between.
+    The server leads its own process group, so stopping it reaches every worker.
+    """
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    base = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    command = [sys.executable, "-m", "uvicorn", app, "--fd", str(listener.fileno())]
+    command += ["--workers", str(workers), "--log-level", "warning"]
+    command += ["--timeout-graceful-shutdown", "10"]
+    with listener, log.open("wb") if log else nullcontext(subprocess.DEVNULL) as out:
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=child_env(database_url, **{**UNTHROTTLED, **env}),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            pass_fds=[listener.fileno()],
+            start_new_session=True,
+        )
     try:
-        wait_until_up(base, process)
+        wait_until_up(f"{base}{ready}", process, timeout, log)
         yield base, process
     finally:
         stop(process)
 
 
-def wait_until_up(base: str, process: subprocess.Popen, timeout: float = 60) -> None:
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float, log: Path | None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"uvicorn exited with {process.returncode}")
+            pytest.fail(f"uvicorn exited with {process.returncode}{_tail(log)}")
         try:
-            with urlopen(f"{base}/healthz", timeout=2) as response:
+            with urlopen(url, timeout=2) as response:
                 if response.status == 200:
                     return
         except (URLError, ConnectionError, OSError):
-            time.sleep(0.2)
-    raise TimeoutError(f"uvicorn did not answer on {base} within {timeout} s")
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"{url} did not answer 200 within {timeout} s{_tail(log)}")
+
+
+def _tail(log: Path | None) -> str:
+    return f":\n{log.read_text(errors='replace')[-3000:]}" if log and log.exists() else ""
 
 
 def stop(process: subprocess.Popen, timeout: float = 20) -> None:
+    """SIGTERM to the server's process group, then SIGKILL if it has not ended in time."""
     if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
+        os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=10)

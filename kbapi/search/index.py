@@ -102,26 +102,20 @@ def _document(kind, obj, *, title, names, summary, body) -> SearchDocument:
     )
 
 
+def _with_names(model, ids, fields, *, related: str, without):
+    """Rows of ``model`` with the names of their ``related`` objects, less ``without``
+    (an object about to be deleted, whose name must leave the documents now)."""
+    named = model._meta.get_field(related).related_model
+    names = named.objects.only("id", "name")
+    if isinstance(without, named):
+        names = names.exclude(pk=without.pk)
+    rows = model.objects.filter(pk__in=ids).only("id", "slug", *fields)
+    return rows.prefetch_related(Prefetch(related, queryset=names))
+
+
 def _concepts(ids, without):
-    tags = Tag.objects.only("id", "name")
-    if isinstance(without, Tag):
-        tags = tags.exclude(pk=without.pk)
-    rows = (
-        Concept.objects.filter(pk__in=ids)
-        .only(
-            "id",
-            "slug",
-            "name",
-            "aliases",
-            "summary",
-            "definition",
-            "advantages",
-            "limitations",
-            "use_cases",
-        )
-        .prefetch_related(Prefetch("tags", queryset=tags))
-    )
-    for c in rows:
+    fields = ["name", "aliases", "summary", "definition", "advantages", "limitations", "use_cases"]
+    for c in _with_names(Concept, ids, fields, related="tags", without=without):
         body = [c.definition, *c.advantages, *c.limitations, *c.use_cases]
         body.append(" ".join(tag.name for tag in c.tags.all()))
         yield _document(
@@ -130,15 +124,8 @@ def _concepts(ids, without):
 
 
 def _examples(ids, without):
-    concepts = Concept.objects.only("id", "name")
-    if isinstance(without, Concept):
-        concepts = concepts.exclude(pk=without.pk)
-    rows = (
-        Example.objects.filter(pk__in=ids)
-        .only("id", "slug", "name", "description", "code", "language")
-        .prefetch_related(Prefetch("concepts", queryset=concepts))
-    )
-    for e in rows:
+    fields = ["name", "description", "code", "language"]
+    for e in _with_names(Example, ids, fields, related="concepts", without=without):
         body = [e.code, e.language, " ".join(c.name for c in e.concepts.all())]
         yield _document(
             Kind.EXAMPLE, e, title=e.name, names=[e.name], summary=e.description, body=body

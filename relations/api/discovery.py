@@ -89,8 +89,13 @@ def required_slug(request, name: str) -> str:
     return value
 
 
+def slugs_param(request, name: str) -> list[str]:
+    """Concept slugs given as a list (see ``list_param``), each checked by ``slugs_checked``."""
+    return slugs_checked(name, list_param(request, name))
+
+
 def slug_list_param(request, name: str, *, low: int, high: int) -> list[str]:
-    slugs = slugs_checked(name, list_param(request, name))
+    slugs = slugs_param(request, name)
     if len(set(slugs)) != len(slugs):
         raise BadQuery(name, f"Name each concept in {name} once.")
     if not low <= len(slugs) <= high:
@@ -165,7 +170,7 @@ class LearningPathView(DiscoveryView):
         its own prerequisites; ties are broken by slug. Concepts in `known` are left out, and so
         is whatever is needed only for them: knowing a concept counts as knowing what it
         builds on. An unknown slug in `known` is a 400."""
-        known = slugs_checked("known", list_param(request, "known"))
+        known = slugs_param(request, "known")
         answer = discovery.learning_path_for(slug=slug, known=known)
         return Response(shapes.LearningPathSerializer(answer, context={"request": request}).data)
 

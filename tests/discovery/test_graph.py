@@ -34,30 +34,22 @@ def mermaid_diagram_type(text: str) -> str:
         if os.environ.get("KBAPI_REQUIRE_TOOLS") == "1":
             pytest.fail(message)
         pytest.skip(message)
-    result = subprocess.run(
-        [node, str(MERMAID_CHECK / "parse.mjs")],
-        input=text,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
+    return run_tool([node, str(MERMAID_CHECK / "parse.mjs")], text).stdout.strip()
 
 
 def graphviz_svg(text: str) -> str:
-    result = subprocess.run(
-        [require_tool("dot"), "-Tsvg"],
-        input=text,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    result = run_tool([require_tool("dot"), "-Tsvg"], text)
     assert result.stderr == "", result.stderr
     return result.stdout
+
+
+def run_tool(command: list[str], text: str) -> subprocess.CompletedProcess:
+    """Run an external checker on ``text`` (its standard input); it must succeed."""
+    result = subprocess.run(
+        command, input=text, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return result
 
 
 @pytest.fixture

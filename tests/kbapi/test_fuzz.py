@@ -60,13 +60,9 @@ def finish(process: subprocess.Popen, report: Path, timeout: float) -> str:
 )
 def test_schemathesis_finds_no_failure_anonymous_or_authenticated(tmp_path):
     assert SCHEMATHESIS.exists(), "pip install -e .[dev] installs schemathesis"
-    log = (tmp_path / "server.log").open("w")
     with (
         throwaway_database(tmp_path) as (database_url, token),
-        uvicorn(database_url, log=log) as (
-            base,
-            _,
-        ),
+        uvicorn(database_url, log=tmp_path / "server.log") as (base, _),
     ):
         runs = {}
         for who, headers in (("anonymous", ()), ("editor", (f"Authorization: Token {token}",))):

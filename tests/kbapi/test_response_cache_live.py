@@ -1,59 +1,34 @@
 """The response cache under a real uvicorn with several workers: never a stale or foreign answer.
 
-The server runs in a subprocess on a free port against a SQLite file migrated
-and loaded here, so the workers share only what production workers share: the
-database and the knowledge-base version file.
+The server (tests/liveserver.py) runs in a subprocess on a free port against a
+SQLite file migrated and loaded here, so the workers share only what production
+workers share: the database and the knowledge-base version file.
 """
 
 import http.client
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-FIXTURE_CONTENT = ROOT / "tests" / "fixtures" / "content"
+from tests.liveserver import manage, throwaway_database, uvicorn
+
 FRONTEND = "http://front.example"
 CLIENTS = 24  # separate connections, spread by the kernel over the workers
-
-MAKE_EDITOR = """
-from django.contrib.auth.models import Group, User
-from rest_framework.authtoken.models import Token
-user = User.objects.create_user("live-editor", password="live-pass-123")
-user.groups.add(Group.objects.get(name="editors"))
-print(Token.objects.create(user=user).key)
-"""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def manage(env, *args) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return result.stdout
+ENV = {
+    "RESPONSE_CACHE": "1",
+    "CORS_ALLOWED_ORIGINS": FRONTEND,
+    "KB_VERSION_REDIS_URL": "",
+    "SERVE_STATIC": "0",
+}
 
 
 class Server:
-    def __init__(self, port: int, token: str, env: dict):
-        self.port = port
+    def __init__(self, base: str, token: str, database_url: str):
+        self.port = urlsplit(base).port
         self.token = token
-        self.env = env
+        self.database_url = database_url
 
     def request(self, method, path, headers=None, body=None):
         """One request on a new connection, so consecutive requests reach different workers."""
@@ -82,63 +57,13 @@ class Server:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("live-cache")
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp / 'kb.sqlite3'}",
-        "DJANGO_SETTINGS_MODULE": "kbapi.settings",
-        "RESPONSE_CACHE": "1",
-        "CORS_ALLOWED_ORIGINS": FRONTEND,
-        "KB_VERSION_REDIS_URL": "",
-        "REDIS_URL": "",
-        "SERVE_STATIC": "0",
-    }
-    manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "loadkb", str(FIXTURE_CONTENT))
-    token = manage(env, "shell", "-c", MAKE_EDITOR).strip().splitlines()[-1]
-    port = free_port()
-    log = open(tmp / "uvicorn.log", "wb")  # noqa: SIM115 - closed at teardown
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "kbapi.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "2",
-            "--no-access-log",
-        ],  # fmt: skip
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        live = Server(port, token, env)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if live.request("GET", "/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert proc.poll() is None, (tmp / "uvicorn.log").read_text()
-            assert time.monotonic() < deadline, "uvicorn did not start in 60 s"
-            time.sleep(0.2)
+    with (
+        throwaway_database(tmp, sqlite=True, **ENV) as (database_url, token),
+        uvicorn(database_url, workers=2, log=tmp / "uvicorn.log", **ENV) as (base, _),
+    ):
         # both workers must be up before the tests count on spreading requests over them
         time.sleep(1.5)
-        yield live
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-        log.close()
+        yield Server(base, token, database_url)
 
 
 def read_everywhere(server, path, headers=None):
@@ -170,11 +95,12 @@ def test_a_write_from_another_process_on_the_host_invalidates_every_worker(serve
     path = "/api/v1/tags/nosql/"
     read_everywhere(server, path)
     manage(
-        server.env,
+        server.database_url,
         "shell",
         "-c",
         "from concepts.models import Tag; from concepts.services import tag_update;"
         "tag_update(tag=Tag.objects.get(slug='nosql'), data={'name': 'Not only SQL'})",
+        **ENV,
     )
     _, bodies, _ = read_everywhere(server, path)
     assert {b["name"] for b in bodies} == {"Not only SQL"}
