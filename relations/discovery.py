@@ -20,9 +20,6 @@ from relations import advisor, compare
 from relations.graph import PREREQUISITE, Edge, Graph, Lesson, Reached, Step, learning_path
 from relations.models import AspectValue, Comparison
 
-NODE_FIELDS = ("slug", "name", "category__slug")
-DETAIL_FIELDS = (*NODE_FIELDS, "aliases", "summary")
-
 
 class BadQuery(ServiceError):
     """A parameter the discovery endpoints cannot use; names it in ``errors``."""
@@ -85,12 +82,31 @@ def _graph_of(rows: tuple[tuple[str, str, str], ...]) -> Graph:
     return Graph(Edge(*row) for row in rows)
 
 
+NODES_SQL = """
+    SELECT c.slug, c.name, g.slug{detail} FROM concepts_concept c
+    INNER JOIN concepts_category g ON g.id = c.category_id{where} ORDER BY c.slug ASC
+"""
+
+
 def concept_nodes(slugs: Iterable[str] | None = None, *, detail: bool = False) -> dict[str, dict]:
-    """Concepts as ``{slug: {slug, name, category, ...}}``, all of them when ``slugs`` is None."""
-    rows = Concept.objects.order_by("slug").values(*(DETAIL_FIELDS if detail else NODE_FIELDS))
-    if slugs is not None:
-        rows = rows.filter(slug__in=set(slugs))
-    return {row["slug"]: {**row, "category": row.pop("category__slug")} for row in rows}
+    """Concepts as ``{slug: {slug, name, category, ...}}``, all of them when ``slugs`` is None.
+
+    ``detail`` adds aliases and summary. One hand-written query (every walk ends here).
+    """
+    wanted = None if slugs is None else sorted(set(slugs))
+    if wanted == []:
+        return {}
+    where = "" if wanted is None else f" WHERE c.slug IN ({', '.join(['%s'] * len(wanted))})"
+    sql = NODES_SQL.format(detail=", c.aliases, c.summary" if detail else "", where=where)
+    nodes = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, wanted or [])
+        for slug, name, category, *more in cursor.fetchall():
+            node = {"slug": slug, "name": name, "category": category}
+            if detail:
+                node.update(aliases=json_column(more[0]), summary=more[1])
+            nodes[slug] = node
+    return nodes
 
 
 def _concept(slug: str, nodes: dict[str, dict]) -> dict:
@@ -270,8 +286,12 @@ def _curated_aspects(comparison: Comparison, found: dict[str, Concept]):
 
 CANDIDATES_SQL = """
     SELECT c.id, c.slug, c.name, c.traits FROM concepts_concept c
-    WHERE c.traits IS NOT NULL ORDER BY c.name ASC
+    WHERE {has_traits} ORDER BY c.name ASC
 """
+HAS_TRAITS = {
+    "postgresql": "jsonb_array_length(c.traits) > 0",
+    "sqlite": "json_array_length(c.traits) > 0",
+}
 SYSTEMS_SQL = """
     SELECT ec.concept_id, e.slug, e.name FROM concepts_example_concepts ec
     INNER JOIN concepts_example e ON e.id = ec.example_id
@@ -287,8 +307,8 @@ def advisor_candidates() -> list[advisor.Candidate]:
     """
     systems: dict[int, list[dict]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(CANDIDATES_SQL)
-        concepts = [(pk, slug, name, json_column(traits)) for pk, slug, name, traits in cursor]
+        cursor.execute(CANDIDATES_SQL.format(has_traits=HAS_TRAITS[connection.vendor]))
+        concepts = [(pk, slug, name, _traits(traits)) for pk, slug, name, traits in cursor]
         cursor.execute(SYSTEMS_SQL, [Example.Kind.SYSTEM.value])
         for concept_id, slug, name in cursor.fetchall():
             systems.setdefault(concept_id, []).append({"slug": slug, "name": name})
@@ -297,6 +317,12 @@ def advisor_candidates() -> list[advisor.Candidate]:
         for pk, slug, name, traits in concepts
         if traits
     ]
+
+
+@lru_cache(maxsize=256)
+def _traits(stored: str) -> list[dict]:
+    """The traits of a stored JSON text, parsed once per distinct text (read-only)."""
+    return json_column(stored)
 
 
 def advise(*, structured: dict[str, list[str]], q: str = "") -> dict:
