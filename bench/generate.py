@@ -116,13 +116,40 @@ def _fast_bulk_writes() -> None:
 
 
 def rebuild_search_index() -> str:
-    """Bulk inserts bypass the services, so the search index is rebuilt from scratch."""
-    from django.db import transaction
+    """Bulk inserts bypass the services, so the search index is rebuilt from scratch.
+
+    On PostgreSQL the GIN indexes of the search tables are dropped for the rebuild
+    and created again after it, as a bulk load does: one sorted build is far
+    cheaper than 158,000 documents' worth of incremental GIN inserts.
+    """
+    from django.db import connection, transaction
 
     from kbapi.search.index import rebuild
 
     with transaction.atomic():
-        return f"{rebuild()} documents indexed"
+        gin = _drop_search_gin_indexes() if connection.vendor == "postgresql" else []
+        indexed = rebuild()
+        if gin:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+                for definition in gin:
+                    cursor.execute(definition)
+        return f"{indexed} documents indexed"
+
+
+def _drop_search_gin_indexes() -> list[str]:
+    """Drop the GIN indexes of the search tables; returns their CREATE statements."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
+            " AND tablename LIKE 'search%%' AND indexdef LIKE '%% USING gin %%'"
+        )
+        found = cursor.fetchall()
+        for name, _ in found:
+            cursor.execute(f'DROP INDEX "{name}"')
+    return [definition for _, definition in found]
 
 
 if __name__ == "__main__":
