@@ -1,5 +1,7 @@
 """``GET /api/v1/search/?q=&type=``: the ranked search, paginated like every list."""
 
+import re
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import permissions, serializers
@@ -11,6 +13,8 @@ from kbapi.pagination import PageNumberPagination
 from .engine import KINDS, search
 
 MAX_QUERY_LENGTH = 200
+_PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+_SLUG_MARK = "slug-placeholder-7f3a"
 
 
 class KindListField(serializers.ListField):
@@ -52,7 +56,16 @@ class SearchHitSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, hit) -> str:
-        return reverse(f"{hit.type}-detail", args=[hit.slug], request=self.context["request"])
+        # One reverse() per kind and page, not per hit: a slug needs no quoting, so it
+        # takes the place of a placeholder in the kind's URL.
+        if not _PLAIN_SLUG.fullmatch(hit.slug):
+            return reverse(f"{hit.type}-detail", args=[hit.slug], request=self.context["request"])
+        templates = self.context.setdefault("url_templates", {})
+        if hit.type not in templates:
+            templates[hit.type] = reverse(
+                f"{hit.type}-detail", args=[_SLUG_MARK], request=self.context["request"]
+            )
+        return templates[hit.type].replace(_SLUG_MARK, hit.slug, 1)
 
 
 class SearchPageSerializer(serializers.Serializer):
