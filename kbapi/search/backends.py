@@ -12,6 +12,7 @@ did not already give more than ``limit`` documents, and then at most
 ``limit`` of them.
 """
 
+import math
 from dataclasses import dataclass
 
 from django.db import connection
@@ -182,7 +183,9 @@ class PostgresBackend:
         }
         return {doc_id: parts for doc_id, *parts in _fetch(sql, params)}
 
-    def similar_names(self, wanted: str, types: list[str], *, limit: int) -> list[tuple]:
+    def similar_names(
+        self, wanted: str, types: list[str], *, limit: int, min_shared: float
+    ) -> list[tuple]:
         sql = """
             SELECT id, kind, slug, title, names, summary
             FROM search_document
@@ -341,21 +344,27 @@ class SqliteBackend:
         params = [*doc_ids, *marks, self._match(query, prefix=False), *marks, self._match(query)]
         return {doc_id: parts for doc_id, *parts in _fetch(sql, params)}
 
-    def similar_names(self, wanted: str, types: list[str], *, limit: int) -> list[tuple]:
+    def similar_names(
+        self, wanted: str, types: list[str], *, limit: int, min_shared: float
+    ) -> list[tuple]:
         grams = raw_trigrams(wanted[:FUZZY_MAX_CHARS])
         if not grams:
             return []
         kinds = ", ".join("%s" for _ in types)
         marks = ", ".join("%s" for _ in grams)
-        # Candidates share one of the query's rarest trigrams that the names hold at all:
-        # common ones ("ata", "dat") would make the query read most of the index.
+        # Candidates hold one of the query's rarest trigrams that the names hold at all:
+        # common ones ("ata", "dat") would make the query read most of the index. A name
+        # that shares ``min_shared`` of the trigrams misses at most n - ceil(n * min_shared)
+        # of them, so it holds one of any that many plus one.
+        rare = len(grams) - math.ceil(len(grams) * min_shared) + 1
+        rare = max(1, min(rare, RARE_TRIGRAMS))
         sql = f"""
             SELECT d.id, d.kind, d.slug, d.title, d.names, d.summary
             FROM {TRIGRAM_TABLE} JOIN search_document AS d ON d.id = {TRIGRAM_TABLE}.rowid
             WHERE {TRIGRAM_TABLE} MATCH coalesce((
                 SELECT group_concat('"' || term || '"', ' OR ') FROM (
                     SELECT term FROM {TRIGRAM_VOCAB} WHERE term IN ({marks})
-                    ORDER BY doc, term LIMIT {RARE_TRIGRAMS}
+                    ORDER BY doc, term LIMIT {rare}
                 )
             ), '"{NO_TRIGRAM}"') AND d.kind IN ({kinds})
             ORDER BY bm25({TRIGRAM_TABLE}), d.id

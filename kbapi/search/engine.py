@@ -164,7 +164,7 @@ def _fuzzy(wanted: str, types: list[str]) -> Outcome:
         return Outcome()
     scored = []
     for doc_id, kind, slug, title, names, summary in _backend().similar_names(
-        wanted, types, limit=FUZZY_CANDIDATES
+        wanted, types, limit=FUZZY_CANDIDATES, min_shared=MIN_SHARED
     ):
         name, (score, shared, start, end) = max(
             ((name, best_window(wanted, name)) for name in names.split("\n")),
