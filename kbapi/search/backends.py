@@ -1,22 +1,23 @@
 """The database-specific half of search: PostgreSQL (tsvector + pg_trgm) and SQLite (FTS5).
 
 Each backend answers three questions, each in one query whatever the size of
-the knowledge base: the ranked full-text hits, the snippets of a page of
-hits, and the documents whose names look like a (misspelt) query.
+the knowledge base: the candidates of a query (its name matches and, when
+they are few, its ranked full-text matches), the titles and snippets of a page
+of hits, and the documents whose names look like a (misspelt) query.
+
+Every part of a query reads a bounded number of rows: each tier of name
+matches stops at a LIMIT (an index lookup or scan, never a sort of all
+matches), and the full-text matches are read and ranked only when the names
+did not already give more than ``limit`` documents, and then at most
+``limit`` of them.
 """
 
+import math
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    TrigramWordSimilarity,
-)
 from django.db import connection
-from django.db.models import Case, F, FloatField, Q, Value, When
 
-from .index import FTS_TABLE, TRIGRAM_TABLE, TRIGRAM_VOCAB
+from .index import FTS_TABLE, NAMES_TABLE, TRIGRAM_TABLE, TRIGRAM_VOCAB
 from .models import SearchDocument
 from .text import raw_trigrams
 
@@ -37,174 +38,365 @@ class Query:
     types: list[str]
     boosts: tuple[float, float, float]  # exact name, name starting so, all terms in names
 
+    @property
+    def phrases(self) -> list[str]:
+        """The whole names the query can equal ("key value", "value key")."""
+        return [name[2:-2] for name in self.exact]
+
+    @property
+    def typed(self) -> str:
+        """The query's words as typed: a name starting with them gets the prefix boost."""
+        return self.prefix[2:]
+
+    @property
+    def narrowed(self) -> list[str]:
+        """The kinds asked for, or [] when every kind is (no filter needed)."""
+        return list(self.types) if set(self.types) != set(SearchDocument.Kind.values) else []
+
 
 class PostgresBackend:
     """Weighted tsvector (names A, summary B, body C) with a GIN index; pg_trgm for typos."""
 
-    weights = [0.05, 0.2, 0.4, 1.0]  # D, C, B, A
+    weights = "{0.05,0.2,0.4,1.0}"  # D, C, B, A (ts_rank's order)
 
-    def _tsquery(self, query: Query) -> SearchQuery:
-        terms = [*query.terms[:-1], f"{query.terms[-1]}:*"]
-        return SearchQuery(" & ".join(terms), search_type="raw", config="english")
+    def _tsquery(self, query: Query) -> str:
+        return " & ".join([*query.terms[:-1], f"{query.terms[-1]}:*"])
 
-    def full_text(self, query: Query, *, limit: int) -> list[tuple]:
-        tsquery = self._tsquery(query)
-        text_rank = SearchRank(F("vector"), tsquery, weights=self.weights, normalization=Value(32))
-        # The best ``limit`` by text rank are the candidates; the name boosts reorder them.
-        candidates = (
-            SearchDocument.objects.filter(vector=tsquery, kind__in=query.types)
-            .order_by(text_rank.desc(), "id")
-            .values("id")[:limit]
-        )
-        rows = (
-            SearchDocument.objects.filter(id__in=candidates)
-            .annotate(rank=text_rank + self._boosts(query))
-            .order_by("-rank", "title", "id")
-            .values_list("id", "kind", "slug", "title", "rank")
-        )
-        return list(rows)
+    def candidates(self, query: Query, *, limit: int) -> tuple[list[tuple], list[tuple]]:
+        """(name matches as (document id, rank), ranked matches as (id, rank, boosts)).
 
-    def _boosts(self, query: Query):
+        Name matches, in three tiers, each read by an index up to a LIMIT: the names
+        equal to the query (ranked by their boosts), then the titles starting with it
+        (in title order), then the other documents whose names hold all its words (in
+        index order); a document may come twice (a whole alias, then its title). Their
+        rank is the name boosts alone. The last two tiers hold one row per document
+        and at most ``limit`` rows together. Ranked matches: only when those two tiers
+        have fewer than ``limit`` rows, at most ``limit`` full-text matches (in index
+        order), each ranked exactly: ts_rank plus the name boosts.
+        """
+        kinds = query.narrowed
+        kind_filter = "AND kind = ANY(%(kinds)s)" if kinds else ""
+        exact = " OR ".join(f"strpos(keys, %(exact{i})s) > 0" for i in range(len(query.exact)))
+        words = " AND ".join(f"strpos(keys, %(word{i})s) > 0" for i in range(len(query.name_words)))
+        sql = f"""
+            WITH whole AS MATERIALIZED (
+                SELECT document_id, (%(exact_boost)s + %(words_boost)s
+                    + CASE WHEN phrase LIKE %(typed_like)s THEN %(prefix_boost)s ELSE 0.0 END
+                )::float8 AS rank, phrase
+                FROM search_name WHERE phrase = ANY(%(phrases)s) {kind_filter}
+                ORDER BY rank DESC, phrase, document_id
+                LIMIT %(limit)s
+            ),
+            titled AS MATERIALIZED (
+                (SELECT * FROM (
+                    SELECT document_id, %(title_rank)s::float8 AS rank, phrase FROM search_name
+                    WHERE is_title AND phrase LIKE %(typed_like)s {kind_filter}
+                    LIMIT %(limit)s
+                ) AS starting ORDER BY phrase COLLATE "C", document_id)
+                UNION ALL
+                (SELECT document_id, %(words_rank)s::float8, '' FROM search_name
+                WHERE is_title AND vector @@ to_tsquery('english', %(tsquery)s)
+                    AND phrase NOT LIKE %(typed_like)s {kind_filter}
+                LIMIT %(limit)s)
+                LIMIT %(limit)s
+            ),
+            ranked AS MATERIALIZED (
+                SELECT id, title, text_rank + boost AS rank, boost
+                FROM (
+                    SELECT id, title,
+                        ts_rank('{self.weights}'::float4[], vector,
+                            to_tsquery('english', %(tsquery)s), 32) AS text_rank,
+                        (
+                            CASE WHEN {exact} THEN %(exact_boost)s ELSE 0.0 END
+                            + CASE WHEN strpos(keys, %(prefix)s) > 0
+                                THEN %(prefix_boost)s ELSE 0.0 END
+                            + CASE WHEN {words} THEN %(words_boost)s ELSE 0.0 END
+                        )::float8 AS boost
+                    FROM search_document
+                    WHERE vector @@ to_tsquery('english', %(tsquery)s) {kind_filter}
+                        -- Read (and ranked) only when the names gave fewer than ``limit``
+                        -- documents: PostgreSQL checks this once, before the scan.
+                        AND (SELECT count(*) FROM titled) < %(limit)s
+                    LIMIT %(limit)s
+                ) AS matches
+            )
+            SELECT 1 AS part, document_id, rank, rank FROM whole
+            UNION ALL
+            SELECT 2, document_id, rank, rank FROM titled
+            UNION ALL
+            (SELECT 3, id, rank, boost FROM ranked ORDER BY rank DESC, title, id)
+        """
         exact_boost, prefix_boost, words_boost = query.boosts
-        return (
-            Case(
-                When(
-                    Q(*[Q(keys__contains=name) for name in query.exact], _connector=Q.OR),
-                    then=Value(exact_boost),
-                ),
-                default=Value(0.0),
-                output_field=FloatField(),
-            )
-            + Case(
-                When(keys__contains=query.prefix, then=Value(prefix_boost)),
-                default=Value(0.0),
-                output_field=FloatField(),
-            )
-            + Case(
-                When(
-                    Q(*[Q(keys__contains=word) for word in query.name_words]),
-                    then=Value(words_boost),
-                ),
-                default=Value(0.0),
-                output_field=FloatField(),
-            )
-        )
+        params = {
+            "phrases": query.phrases,
+            "typed_like": f"{query.typed}%",
+            "tsquery": self._tsquery(query),
+            "kinds": kinds,
+            "limit": limit,
+            "prefix": query.prefix,
+            "exact_boost": exact_boost,
+            "prefix_boost": prefix_boost,
+            "words_boost": words_boost,
+            "title_rank": prefix_boost + words_boost,
+            "words_rank": words_boost,
+            **{f"exact{i}": name for i, name in enumerate(query.exact)},
+            **{f"word{i}": word for i, word in enumerate(query.name_words)},
+        }
+        return _split(_fetch(sql, params))
 
-    def snippets(self, query: Query, doc_ids: list[int]) -> dict[int, tuple[str, ...]]:
-        tsquery = self._tsquery(query)
+    def page(self, query: Query, doc_ids: list[int]) -> dict[int, tuple]:
+        """(kind, slug, title, snippet part) of each document shown.
+
+        The part is what ``engine.choose_snippet`` would pick among the headlines of the
+        summary, the body and the names: the first that holds a query word, else the
+        first that is not empty. Only that one headline is computed; which field holds a
+        query word is read from the weights of the stored vector (names A, summary B,
+        body C), without parsing the text again.
+        """
         from .engine import CLOSE, OPEN
 
-        def headline(column, **options):
-            return SearchHeadline(
-                column, tsquery, config="english", start_sel=OPEN, stop_sel=CLOSE, **options
-            )
+        marks = f"StartSel='{OPEN}', StopSel='{CLOSE}'"
+        words = f"MaxWords={SNIPPET_WORDS}, MinWords={SNIPPET_WORDS // 2}"
+        sql = """
+            SELECT id, kind, slug, title, CASE
+                WHEN ts_filter(vector, '{b}') @@ w
+                    THEN ts_headline('english', summary, q, %(text)s)
+                WHEN ts_filter(vector, '{c}') @@ w
+                    THEN ts_headline('english', body, q, %(text)s)
+                WHEN ts_filter(vector, '{a}') @@ w
+                    THEN ts_headline('english', names, q, %(names)s)
+                WHEN summary <> '' THEN ts_headline('english', summary, q, %(text)s)
+                WHEN body <> '' THEN ts_headline('english', body, q, %(text)s)
+                ELSE ts_headline('english', names, q, %(names)s)
+            END
+            FROM search_document,
+                to_tsquery('english', %(tsquery)s) AS q,
+                to_tsquery('english', %(any_word)s) AS w
+            WHERE id = ANY(%(ids)s)
+        """
+        params = {
+            "text": f"{marks}, {words}",
+            "names": f"{marks}, HighlightAll=true",
+            "tsquery": self._tsquery(query),
+            "any_word": " | ".join([*query.terms[:-1], f"{query.terms[-1]}:*"]),
+            "ids": doc_ids,
+        }
+        return {doc_id: parts for doc_id, *parts in _fetch(sql, params)}
 
-        rows = (
-            SearchDocument.objects.filter(pk__in=doc_ids)
-            .annotate(
-                s=headline("summary", max_words=SNIPPET_WORDS, min_words=SNIPPET_WORDS // 2),
-                b=headline("body", max_words=SNIPPET_WORDS, min_words=SNIPPET_WORDS // 2),
-                n=headline("names", highlight_all=True),
-            )
-            .values_list("id", "s", "b", "n")
-        )
-        return {doc_id: parts for doc_id, *parts in rows}
-
-    def similar_names(self, wanted: str, types: list[str], *, limit: int) -> list[tuple]:
-        rows = (
-            SearchDocument.objects.filter(kind__in=types, keys__trigram_word_similar=wanted)
-            .annotate(similarity=TrigramWordSimilarity(wanted, "keys"))
-            .order_by("-similarity", "id")
-            .values_list("id", "kind", "slug", "title", "names", "summary")
-        )
-        return list(rows[:limit])
+    def similar_names(
+        self, wanted: str, types: list[str], *, limit: int, min_shared: float
+    ) -> list[tuple]:
+        sql = """
+            SELECT id, kind, slug, title, names, summary
+            FROM search_document
+            WHERE kind = ANY(%(types)s) AND %(wanted)s <%% keys
+            ORDER BY word_similarity(%(wanted)s, keys) DESC, id
+            LIMIT %(limit)s
+        """
+        return _fetch(sql, {"wanted": wanted, "types": list(types), "limit": limit})
 
 
 class SqliteBackend:
     """FTS5 with bm25 column weights (names 10, summary 4, body 1); FTS5 trigrams for typos."""
 
-    def _match(self, query: Query) -> str:
+    def _match(self, query: Query, *, prefix: bool = True) -> str:
         quoted = [f'"{term}"' for term in query.terms]
-        quoted[-1] += "*"
+        if prefix:
+            quoted[-1] += "*"
         return " AND ".join(quoted)
 
-    def full_text(self, query: Query, *, limit: int) -> list[tuple]:
-        kinds = list(query.types) if set(query.types) != set(SearchDocument.Kind.values) else []
-        # Only a narrowed search joins every match to its document to check the kind.
+    def candidates(self, query: Query, *, limit: int) -> tuple[list[tuple], list[tuple]]:
+        """As ``PostgresBackend.candidates``, with bm25 for the exact ranks."""
+        kinds = query.narrowed
+        in_kinds = f"IN ({', '.join('%s' for _ in kinds)})"
+        kind_filter = f"AND kind {in_kinds}" if kinds else ""
+        # Only a narrowed search joins every full-text match to its document to check the kind.
         kind_join = f"JOIN search_document AS c ON c.id = {FTS_TABLE}.rowid" if kinds else ""
-        kind_filter = f"AND c.kind IN ({', '.join('%s' for _ in kinds)})" if kinds else ""
+        fts_kind_filter = f"AND c.kind {in_kinds}" if kinds else ""
+        names_kind_filter = f"AND n.kind {in_kinds}" if kinds else ""
+        phrases = ", ".join("%s" for _ in query.phrases)
         exact = " OR ".join("instr(d.keys, %s) > 0" for _ in query.exact)
-        name_words = " AND ".join("instr(d.keys, %s) > 0" for _ in query.name_words)
+        words = " AND ".join("instr(d.keys, %s) > 0" for _ in query.name_words)
         sql = f"""
-            SELECT d.id, d.kind, d.slug, d.title,
-                m.score / (1.0 + m.score)
-                + CASE WHEN {exact} THEN %s ELSE 0.0 END
-                + CASE WHEN instr(d.keys, %s) > 0 THEN %s ELSE 0.0 END
-                + CASE WHEN {name_words} THEN %s ELSE 0.0 END AS rank
-            FROM (
-                -- The best ``limit`` by text rank are the candidates; the name boosts
-                -- reorder them.
-                SELECT {FTS_TABLE}.rowid AS doc_id, -bm25({FTS_TABLE}, 10.0, 4.0, 1.0) AS score
-                FROM {FTS_TABLE} {kind_join}
-                WHERE {FTS_TABLE} MATCH %s {kind_filter}
-                ORDER BY score DESC, {FTS_TABLE}.rowid
+            WITH whole AS MATERIALIZED (
+                SELECT document_id, %s + %s
+                    + CASE WHEN phrase >= %s AND phrase < %s THEN %s ELSE 0.0 END AS rank,
+                    phrase
+                FROM search_name WHERE phrase IN ({phrases}) {kind_filter}
+                ORDER BY rank DESC, phrase, document_id
                 LIMIT %s
-            ) AS m
-            JOIN search_document AS d ON d.id = m.doc_id
-            ORDER BY rank DESC, d.title, d.id
+            ),
+            titled AS MATERIALIZED (
+                SELECT * FROM (
+                    SELECT document_id, %s AS rank FROM search_name
+                    WHERE is_title AND phrase >= %s AND phrase < %s {kind_filter}
+                    ORDER BY phrase, document_id LIMIT %s)
+                UNION ALL
+                SELECT * FROM (
+                    SELECT n.document_id, %s
+                    FROM {NAMES_TABLE} JOIN search_name AS n ON n.id = {NAMES_TABLE}.rowid
+                    WHERE {NAMES_TABLE} MATCH %s
+                        AND NOT (n.phrase >= %s AND n.phrase < %s) {names_kind_filter}
+                    LIMIT %s)
+                LIMIT %s
+            ),
+            ranked AS MATERIALIZED (
+                SELECT id, title, text_rank + boost AS rank, boost FROM (
+                    SELECT d.id, d.title, m.score / (1.0 + m.score) AS text_rank,
+                        CASE WHEN {exact} THEN %s ELSE 0.0 END
+                        + CASE WHEN instr(d.keys, %s) > 0 THEN %s ELSE 0.0 END
+                        + CASE WHEN {words} THEN %s ELSE 0.0 END AS boost
+                    FROM (
+                        -- Read (and bm25-ranked) only when the names gave fewer than
+                        -- ``limit`` documents: a LIMIT of 0 skips the scan (a WHERE
+                        -- would not).
+                        SELECT {FTS_TABLE}.rowid AS doc_id,
+                            -bm25({FTS_TABLE}, 10.0, 4.0, 1.0) AS score
+                        FROM {FTS_TABLE} {kind_join}
+                        WHERE {FTS_TABLE} MATCH %s {fts_kind_filter}
+                        LIMIT (SELECT CASE WHEN count(*) < %s THEN %s ELSE 0 END FROM titled)
+                    ) AS m
+                    JOIN search_document AS d ON d.id = m.doc_id
+                )
+            )
+            SELECT 1 AS part, document_id, rank, rank FROM whole
+            UNION ALL
+            SELECT 2, document_id, rank, rank FROM titled
+            UNION ALL
+            SELECT * FROM (SELECT 3, id, rank, boost FROM ranked ORDER BY rank DESC, title, id)
         """
         exact_boost, prefix_boost, words_boost = query.boosts
+        typed, typed_end = query.typed, _successor(query.typed)
+        match = self._match(query)
         params = [
+            exact_boost,
+            words_boost,
+            typed,
+            typed_end,
+            prefix_boost,
+            *query.phrases,
+            *kinds,
+            limit,
+            prefix_boost + words_boost,
+            typed,
+            typed_end,
+            *kinds,
+            limit,
+            words_boost,
+            match,
+            typed,
+            typed_end,
+            *kinds,
+            limit,
+            limit,
             *query.exact,
             exact_boost,
             query.prefix,
             prefix_boost,
             *query.name_words,
             words_boost,
-            self._match(query),
+            match,
+            *kinds,
+            limit,
+            limit,
         ]
-        return self._fetch(sql, [*params, *kinds, limit])
+        return _split(_fetch(sql, params))
 
-    def snippets(self, query: Query, doc_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    def page(self, query: Query, doc_ids: list[int]) -> dict[int, tuple]:
+        """(kind, slug, title, summary part, body part, names part) of each document shown.
+
+        FTS5 answers ``rowid = ?`` once per id, and with a prefix term it merges that
+        term's whole doclist each time (a common prefix: milliseconds per id). So the
+        query with its last word complete comes first; only the documents it does not
+        match (they hold a longer word) are read with the prefix, in one pass over the
+        rowid range they span.
+        """
         from .engine import CLOSE, OPEN
 
-        marks = ", ".join("%s" for _ in doc_ids)
-        sql = f"""
-            SELECT rowid,
-                snippet({FTS_TABLE}, 1, %s, %s, '…', {SNIPPET_WORDS}),
-                snippet({FTS_TABLE}, 2, %s, %s, '…', {SNIPPET_WORDS}),
-                highlight({FTS_TABLE}, 0, %s, %s)
-            FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid IN ({marks})
+        values = ", ".join("(%s)" for _ in doc_ids)
+        parts = f"""
+            snippet({FTS_TABLE}, 1, %s, %s, '…', {SNIPPET_WORDS}) AS s,
+            snippet({FTS_TABLE}, 2, %s, %s, '…', {SNIPPET_WORDS}) AS b,
+            highlight({FTS_TABLE}, 0, %s, %s) AS n
         """
-        rows = self._fetch(sql, [OPEN, CLOSE] * 3 + [self._match(query), *doc_ids])
-        return {doc_id: parts for doc_id, *parts in rows}
+        sql = f"""
+            WITH shown(id) AS (VALUES {values}),
+            whole AS MATERIALIZED (
+                SELECT rowid AS id, {parts} FROM {FTS_TABLE}
+                WHERE {FTS_TABLE} MATCH %s AND rowid IN (SELECT id FROM shown)
+            ),
+            rest AS MATERIALIZED (SELECT id FROM shown WHERE id NOT IN (SELECT id FROM whole)),
+            parts AS (
+                SELECT * FROM whole
+                UNION ALL
+                SELECT * FROM (
+                    SELECT rowid AS id, {parts} FROM {FTS_TABLE}
+                    WHERE {FTS_TABLE} MATCH %s
+                        AND rowid BETWEEN (SELECT min(id) FROM rest) AND (SELECT max(id) FROM rest)
+                        AND +rowid IN (SELECT id FROM rest)
+                    LIMIT (SELECT count(*) FROM rest)
+                )
+            )
+            SELECT d.id, d.kind, d.slug, d.title, p.s, p.b, p.n FROM parts AS p
+            JOIN search_document AS d ON d.id = p.id
+        """
+        marks = [OPEN, CLOSE] * 3
+        params = [*doc_ids, *marks, self._match(query, prefix=False), *marks, self._match(query)]
+        return {doc_id: parts for doc_id, *parts in _fetch(sql, params)}
 
-    def similar_names(self, wanted: str, types: list[str], *, limit: int) -> list[tuple]:
+    def similar_names(
+        self, wanted: str, types: list[str], *, limit: int, min_shared: float
+    ) -> list[tuple]:
         grams = raw_trigrams(wanted[:FUZZY_MAX_CHARS])
         if not grams:
             return []
         kinds = ", ".join("%s" for _ in types)
         marks = ", ".join("%s" for _ in grams)
-        # Candidates share one of the query's rarest trigrams that the names hold at all:
-        # common ones ("ata", "dat") would make the query read most of the index.
+        # Candidates hold one of the query's rarest trigrams that the names hold at all:
+        # common ones ("ata", "dat") would make the query read most of the index. A name
+        # that shares ``min_shared`` of the trigrams misses at most n - ceil(n * min_shared)
+        # of them, so it holds one of any that many plus one.
+        rare = len(grams) - math.ceil(len(grams) * min_shared) + 1
+        rare = max(1, min(rare, RARE_TRIGRAMS))
         sql = f"""
             SELECT d.id, d.kind, d.slug, d.title, d.names, d.summary
             FROM {TRIGRAM_TABLE} JOIN search_document AS d ON d.id = {TRIGRAM_TABLE}.rowid
             WHERE {TRIGRAM_TABLE} MATCH coalesce((
                 SELECT group_concat('"' || term || '"', ' OR ') FROM (
                     SELECT term FROM {TRIGRAM_VOCAB} WHERE term IN ({marks})
-                    ORDER BY doc, term LIMIT {RARE_TRIGRAMS}
+                    ORDER BY doc, term LIMIT {rare}
                 )
             ), '"{NO_TRIGRAM}"') AND d.kind IN ({kinds})
             ORDER BY bm25({TRIGRAM_TABLE}), d.id
             LIMIT %s
         """
-        return self._fetch(sql, [*grams, *types, limit])
+        return _fetch(sql, [*grams, *types, limit])
 
-    def _fetch(self, sql: str, params: list) -> list[tuple]:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
+
+def _successor(text: str) -> str:
+    """The first string after every string that starts with ``text`` (code point order)."""
+    return text[:-1] + chr(ord(text[-1]) + 1)
+
+
+def _split(rows: list[tuple]) -> tuple[list[tuple], list[tuple]]:
+    """(part, id, rank, boost) rows -> (name matches as (id, rank), ranked as (id, rank, boost)).
+
+    Parts 1 and 2 are the name tiers, in order; a document is kept where it first comes.
+    """
+    named, ranked, seen = [], [], set()
+    for part, doc_id, rank, boost in rows:
+        if part == 3:
+            ranked.append((doc_id, rank, boost))
+        elif doc_id not in seen:
+            seen.add(doc_id)
+            named.append((doc_id, rank))
+    return named, ranked
+
+
+def _fetch(sql: str, params) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 BACKENDS = {"postgresql": PostgresBackend(), "sqlite": SqliteBackend()}

@@ -5,14 +5,39 @@ whole-name and name-word matches get the same boosts, and misspelt queries
 are corrected by the same trigram measure; only the full-text engine differs.
 
 1. Full text: every term must match (the last one as a prefix), names weigh
-   most. One query returns the ranked hits (at most ``MAX_HITS``), a second
-   the snippets of the page shown.
+   most. One query returns the candidates, a second the titles and snippets
+   of the page shown.
+
+   - When at most ``MAX_HITS`` documents match (the whole real knowledge
+     base, and most queries), every match is ranked exactly: text rank
+     (ts_rank / bm25, names weighing most) plus the name boosts, as before.
+   - Beyond that the list is approximate. Ranking every match would read
+     each of them (a common word matches tens of thousands of documents at
+     100,000 concepts), so the candidates are found through the names, in
+     tiers, each read by an index up to a LIMIT (``SearchName``):
+
+     a. the names and aliases equal to the query (its words in any order);
+     b. the titles starting with the query as typed (the first
+        ``MAX_HITS + 1`` read, then sorted by title);
+     c. the other documents whose names hold all its words (in index order).
+
+     Their rank is the name boosts alone (b: 0.75, c: 0.5), without a text
+     rank. When b and c give more than ``MAX_HITS`` documents, a to c are
+     the hits and the full text is not read at all. Otherwise they come
+     first, then ``MAX_HITS + 1`` other full-text matches read in index
+     order (not the best by text rank) and ordered by their exact rank; all
+     are ranked by their name boosts alone. So a whole name still comes
+     first, titles starting with the query next, then the other name
+     matches, but which of many similar matches make the list, and their
+     order, is approximate.
+
 2. Nothing found: the names most like the query, by trigram similarity,
    become the results and the best one the ``suggestion``.
 """
 
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import permutations
 
@@ -49,21 +74,45 @@ class Hit:
     snippet: str = ""
 
 
+class Hits(Sequence):
+    """Ranked (document id, rank) rows; a ``Hit`` is made only for the page shown."""
+
+    def __init__(self, rows: list[tuple[int, float]]):
+        self.rows = rows
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [Hit(doc_id, "", "", "", rank) for doc_id, rank in self.rows[index]]
+        doc_id, rank = self.rows[index]
+        return Hit(doc_id, "", "", "", rank)
+
+
 @dataclass
 class Outcome:
     """The ranked hits of a query, and the term meant when the query looked misspelt."""
 
-    hits: list[Hit] = field(default_factory=list)
+    hits: Sequence[Hit] = field(default_factory=list)
     suggestion: str | None = None
     query: "backends.Query | None" = None
 
     def with_snippets(self, page: list[Hit]) -> list[Hit]:
-        """Fill in the snippets of the hits on the page shown (one query at most)."""
-        if self.query is not None and page:
-            parts = _backend().snippets(self.query, [hit.doc_id for hit in page])
-            for hit in page:
-                hit.snippet = choose_snippet(parts.get(hit.doc_id, ()))
-        return page
+        """Fill in the type, slug and snippet of the hits on the page shown (one query at most).
+
+        A hit whose document was rewritten since the hits were read is left out.
+        """
+        if self.query is None or not page:
+            return page
+        details = _backend().page(self.query, [hit.doc_id for hit in page])
+        shown = []
+        for hit in page:
+            if hit.doc_id in details:
+                hit.type, hit.slug, hit.title, *parts = details[hit.doc_id]
+                hit.snippet = choose_snippet(parts)
+                shown.append(hit)
+        return shown
 
 
 def search(q: str, types: list[str] | tuple[str, ...] = KINDS) -> Outcome:
@@ -80,10 +129,27 @@ def search(q: str, types: list[str] | tuple[str, ...] = KINDS) -> Outcome:
         types=types,
         boosts=(EXACT_NAME_BOOST, NAME_PREFIX_BOOST, NAME_WORDS_BOOST),
     )
-    rows = _backend().full_text(query, limit=MAX_HITS)
+    named, ranked = _backend().candidates(query, limit=MAX_HITS + 1)
+    if len(named) > MAX_HITS:
+        rows = named[:MAX_HITS]  # more name matches than hits: the full text is not read
+    elif len(ranked) <= MAX_HITS:
+        rows = [(doc_id, rank) for doc_id, rank, _ in ranked]  # every match, ranked exactly
+    else:
+        rows = _merge(named, ranked)[:MAX_HITS]
     if rows:
-        return Outcome(hits=[Hit(*row) for row in rows], query=query)
+        return Outcome(hits=Hits(rows), query=query)
     return _fuzzy(phrase(q), types)
+
+
+def _merge(named: list[tuple], ranked: list[tuple]) -> list[tuple]:
+    """The name matches, then a sample of the other matches, all ranked by their boosts.
+
+    The sample is ranked exactly, but the name matches have no text rank: both are
+    ranked by the name boosts alone, ties in that order (the sample best first).
+    """
+    seen = {doc_id for doc_id, _ in named}
+    rows = named + [(doc_id, boost) for doc_id, _, boost in ranked if doc_id not in seen]
+    return sorted(rows, key=lambda row: -row[1])  # stable: ties keep their order
 
 
 def _whole_names(q: str) -> list[str]:
@@ -98,7 +164,7 @@ def _fuzzy(wanted: str, types: list[str]) -> Outcome:
         return Outcome()
     scored = []
     for doc_id, kind, slug, title, names, summary in _backend().similar_names(
-        wanted, types, limit=FUZZY_CANDIDATES
+        wanted, types, limit=FUZZY_CANDIDATES, min_shared=MIN_SHARED
     ):
         name, (score, shared, start, end) = max(
             ((name, best_window(wanted, name)) for name in names.split("\n")),

@@ -17,13 +17,14 @@ from concepts.models import Concept, Example, Tag
 from kbapi.signals import object_written
 from relations.models import Comparison
 
-from .models import SearchDocument
-from .text import keys_of
+from .models import SearchDocument, SearchName
+from .text import keys_of, phrase
 
 Kind = SearchDocument.Kind
 FTS_TABLE = "search_fts"
 TRIGRAM_TABLE = "search_fts_keys"
 TRIGRAM_VOCAB = "search_fts_keys_vocab"
+NAMES_TABLE = "search_fts_names"
 
 
 @receiver(object_written)
@@ -57,19 +58,28 @@ def reindex(kind: str, ids: Iterable[int], *, without=None) -> None:
     stale = list(
         SearchDocument.objects.filter(kind=kind, object_id__in=ids).values_list("pk", flat=True)
     )
+    stale_names = []
     if stale:
+        stale_names = list(
+            SearchName.objects.filter(document_id__in=stale).values_list("pk", flat=True)
+        )
+        SearchName.objects.filter(pk__in=stale_names).delete()
         SearchDocument.objects.filter(pk__in=stale).delete()
     created = SearchDocument.objects.bulk_create(docs)
+    names = SearchName.objects.bulk_create(name for doc in created for name in _names(doc))
     _write_backend(stale, created)
+    _write_names(stale_names, names)
 
 
 def rebuild() -> int:
     """Index every object from scratch; returns the number of documents."""
+    SearchName.objects.all().delete()
     SearchDocument.objects.all().delete()
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {FTS_TABLE}")
             cursor.execute(f"DELETE FROM {TRIGRAM_TABLE}")
+            cursor.execute(f"DELETE FROM {NAMES_TABLE}")
     total = 0
     for kind, model in (
         (Kind.CONCEPT, Concept),
@@ -80,7 +90,30 @@ def rebuild() -> int:
         for start in range(0, len(ids), 500):
             reindex(kind, ids[start : start + 500])
         total += len(ids)
+    _settle()
     return total
+
+
+def _settle() -> None:
+    """After a rebuild: indexes merged for reading, and fresh statistics on PostgreSQL.
+
+    SQLite: the FTS5 tables were written in many small segments; merged into one
+    ('optimize'), a large doclist gets its index and finding one document in it (the
+    snippets of a page) no longer reads it from the start. PostgreSQL: every row was
+    rewritten, so the statistics (if any) describe the old table, and the GIN indexes
+    hold their newest entries in a pending list that every search scans until
+    (auto)vacuum merges it; a server without autovacuum would keep it.
+    """
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            for table in (FTS_TABLE, TRIGRAM_TABLE, NAMES_TABLE):
+                cursor.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT gin_clean_pending_list('search_document_vector'::regclass)")
+        cursor.execute("SELECT gin_clean_pending_list('search_document_keys_trgm'::regclass)")
+        cursor.execute("ANALYZE search_document")
+        cursor.execute("ANALYZE search_name")
 
 
 def _pk(obj, kind):
@@ -111,6 +144,19 @@ def _with_names(model, ids, fields, *, related: str, without):
         names = names.exclude(pk=without.pk)
     rows = model.objects.filter(pk__in=ids).only("id", "slug", *fields)
     return rows.prefetch_related(Prefetch(related, queryset=names))
+
+
+def _names(doc: SearchDocument) -> list[SearchName]:
+    """The title row and one row per other name of ``doc`` (see ``SearchName``)."""
+    rows, seen = [], set()
+    for name in doc.names.split("\n"):
+        key = phrase(name)
+        if key and key not in seen:
+            seen.add(key)
+            rows.append(
+                SearchName(document_id=doc.pk, kind=doc.kind, phrase=key, is_title=not rows)
+            )
+    return rows
 
 
 def _concepts(ids, without):
@@ -172,3 +218,27 @@ def _write_fts(stale: list[int], created: list[SearchDocument]) -> None:
                 f"INSERT INTO {TRIGRAM_TABLE} (rowid, keys) VALUES (%s, %s)",
                 [(d.pk, d.keys) for d in created],
             )
+
+
+def _write_names(stale: list[int], created: list[SearchName]) -> None:
+    titles = [n.pk for n in created if n.is_title]
+    if connection.vendor == "postgresql" and titles:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE search_name AS n SET vector = to_tsvector('english', d.names) "
+                "FROM search_document AS d WHERE d.id = n.document_id AND n.id = ANY(%s)",
+                [titles],
+            )
+    elif connection.vendor == "sqlite":
+        gone = stale + [n.pk for n in created]  # see _write_fts: reused ids are cleared too
+        with connection.cursor() as cursor:
+            if gone:
+                marks = ",".join("%s" for _ in gone)
+                cursor.execute(f"DELETE FROM {NAMES_TABLE} WHERE rowid IN ({marks})", gone)
+            if titles:
+                cursor.execute(
+                    f"INSERT INTO {NAMES_TABLE} (rowid, names) SELECT n.id, d.names "
+                    "FROM search_name AS n JOIN search_document AS d ON d.id = n.document_id "
+                    f"WHERE n.id IN ({','.join('%s' for _ in titles)})",
+                    titles,
+                )

@@ -37,3 +37,15 @@ class KeepTrigramExtension(TrigramExtension):
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         pass
+
+
+class RunOnPostgres(migrations.RunSQL):
+    """SQL that only PostgreSQL runs; SQLite does nothing."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)

@@ -38,3 +38,45 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.slug}"
+
+
+class SearchName(models.Model):
+    """One name or alias of a document: how a search finds name matches without ranking.
+
+    A common word matches thousands of documents. Its name matches are found here by
+    index lookups, each read up to a LIMIT (see ``engine``): the names equal to the
+    query (``phrase``, every name), the titles starting with it (``phrase`` of the
+    title rows) and the documents whose names hold all its words (the title row's
+    ``vector`` on PostgreSQL, the FTS5 table ``search_fts_names`` on SQLite, both over
+    all the document's names).
+    """
+
+    # Not a constraint: the rows are an index kept in step by ``index.reindex``, like the
+    # FTS5 tables, and deleting documents stays one DELETE.
+    document = models.ForeignKey(
+        SearchDocument, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=SearchDocument.Kind.choices)
+    phrase = models.TextField(help_text='The name\'s words, lower-cased: "key value store".')
+    is_title = models.BooleanField(help_text="The document's first name (one row per document).")
+    # PostgreSQL only, title rows only: the lexemes of all the document's names.
+    vector = SearchVectorField(null=True)
+
+    class Meta:
+        db_table = "search_name"
+        # Created on PostgreSQL only (see the migration); SQLite gets plain indexes on phrase.
+        indexes = [
+            models.Index(
+                fields=["phrase"], opclasses=["text_pattern_ops"], name="search_name_phrase"
+            ),
+            models.Index(
+                fields=["phrase", "document_id"],
+                opclasses=["text_pattern_ops", "int8_ops"],
+                condition=models.Q(is_title=True),
+                name="search_name_title",
+            ),
+            GinIndex(fields=["vector"], fastupdate=False, name="search_name_vector"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.phrase}"

@@ -22,13 +22,11 @@ FTS_REVERSE_SQL = [
 
 
 def index_existing_content(apps, schema_editor):
-    """Index what is already stored (a fresh database has nothing yet)."""
-    from concepts.models import Concept
+    """Nothing now: 0002 indexes what is already stored, once its tables exist too.
 
-    if Concept.objects.exists():
-        from kbapi.search.index import rebuild
-
-        rebuild()
+    (``rebuild`` is today's code: run here it would write tables this migration
+    does not create yet.)
+    """
 
 
 class Migration(migrations.Migration):

@@ -5,6 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from kbapi.search import engine
+from kbapi.search.models import SearchDocument, SearchName
 from tests.factories import make_many
 
 
@@ -69,6 +71,36 @@ def test_created_updated_and_deleted_concepts_are_found_then_forgotten(deleter, 
     assert found(anon, "OKX") == []
 
     assert deleter.delete(url).status_code == 204
+    assert found(anon, "pangolin") == []
+
+
+def names_of(slug):
+    doc = SearchDocument.objects.get(kind="concept", slug=slug)
+    return set(SearchName.objects.filter(document=doc).values_list("phrase", "is_title"))
+
+
+def test_names_follow_writes_and_find_documents_beyond_max_hits(
+    deleter, anon, small_kb, monkeypatch
+):
+    create(deleter, "concept-list", concept("okapi", "Okapi index", aliases=["OKX", "Okapi"]))
+    create(deleter, "concept-list", concept("okapi-store", "Okapi store"))
+    assert names_of("okapi") == {("okapi index", True), ("okx", False), ("okapi", False)}
+    # With MAX_HITS below the name matches, only the names are read: they must be in step.
+    monkeypatch.setattr(engine, "MAX_HITS", 1)
+    assert found(anon, "okapi") == [("concept", "okapi")]  # the whole alias first
+    assert search(anon, "okapi")["count"] == 1
+    monkeypatch.setattr(engine, "MAX_HITS", 1000)
+
+    url = reverse("concept-detail", args=["okapi"])
+    data = {"name": "Pangolin index", "aliases": []}
+    assert deleter.patch(url, data, format="json").status_code == 200
+    assert names_of("okapi") == {("pangolin index", True)}
+    monkeypatch.setattr(engine, "MAX_HITS", 1)
+    assert found(anon, "okapi") == [("concept", "okapi-store")]
+    monkeypatch.setattr(engine, "MAX_HITS", 1000)
+
+    assert deleter.delete(url).status_code == 204
+    assert not SearchName.objects.filter(phrase="pangolin index").exists()
     assert found(anon, "pangolin") == []
 
 
@@ -160,8 +192,11 @@ def test_snippets_mark_matches_and_escape_the_rest(editor, anon, small_kb):
 
 def test_reindex_command_rebuilds_the_same_index(anon, kb):
     before = search(anon, "relational database", page_size=50)
+    names = SearchName.objects.count()
     call_command("reindex", verbosity=0)
     assert search(anon, "relational database", page_size=50) == before
+    assert SearchName.objects.count() == names
+    assert SearchName.objects.filter(is_title=True).count() == SearchDocument.objects.count()
 
 
 def count_queries(client, q, **params) -> tuple[int, dict]:
