@@ -131,60 +131,43 @@ def http(port, path, headers=None, method="GET", body=None):
 
 
 class Server:
-    """uvicorn with one worker per core, serving bench.asgi (kbapi plus the references)."""
+    """uvicorn, one worker per core (``bench.serve``), serving bench.asgi: kbapi plus the references.
+
+    Each worker is its own uvicorn process with its own ``SO_REUSEPORT`` socket
+    on the shared port, rather than ``uvicorn --workers``: see bench/serve.py
+    for why (with one shared socket, a run measured one core or two at random).
+    """
 
     def __init__(self, env: dict, label: str):
         self.env = env
         self.label = label
         self.port = free_port()
-        self.proc = subprocess.Popen(
-            [
-                PY,
-                "-m",
-                "uvicorn",
-                "bench.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--workers",
-                str(WORKERS),
-                "--no-access-log",
-                "--log-level",
-                "warning",
-            ],  # fmt: skip
-            cwd=ROOT,
-            env=env,
-        )
+        self.procs = [
+            subprocess.Popen([PY, "-m", "bench.serve", str(self.port)], cwd=ROOT, env=env)
+            for _ in range(WORKERS)
+        ]
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
-            try:
-                if http(self.port, "/healthz")[0] == 200 and len(self.workers()) >= WORKERS:
-                    break
-            except OSError:
-                pass
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"uvicorn exited ({label})")
+            if any(proc.poll() is not None for proc in self.procs):
+                self.stop()
+                raise RuntimeError(f"a uvicorn worker exited ({label})")
+            if self._all_answer():
+                break
             time.sleep(0.3)
         else:
             self.stop()
             raise RuntimeError(f"uvicorn did not start its workers in 90 s ({label})")
         time.sleep(1)
 
+    def _all_answer(self) -> bool:
+        """Every worker listens: a worker's socket takes connections only once it does."""
+        return all(_listening(proc.pid, self.port) for proc in self.procs) and _healthy(self.port)
+
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
     def workers(self) -> list[int]:
-        children = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-                cmdline = (stat.parent / "cmdline").read_bytes()
-            except OSError:
-                continue
-            if int(fields[1]) == self.proc.pid and b"resource_tracker" not in cmdline:
-                children.append(int(stat.parent.name))
-        return children
+        return [proc.pid for proc in self.procs]
 
     def peak_rss_mb(self) -> list[float]:
         peaks = []
@@ -195,13 +178,38 @@ class Server:
 
     def stop(self) -> list[float]:
         peaks = self.peak_rss_mb()
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        for proc in self.procs:
+            proc.terminate()
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
         return peaks
+
+
+def _healthy(port: int) -> bool:
+    try:
+        return http(port, "/healthz")[0] == 200
+    except OSError:
+        return False
+
+
+def _listening(pid: int, port: int) -> bool:
+    """Whether process ``pid`` holds a socket listening on 127.0.0.1:``port``."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            target = os.readlink(fd)
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+    local = f"0100007F:{port:04X}"
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[1] == local and fields[3] == "0A" and fields[9] in inodes:  # 0A: LISTEN
+            return True
+    return False
 
 
 # ---------------------------------------------------------------- databases
@@ -510,7 +518,8 @@ def write_doc(results, started: float, signals: dict) -> str:
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     block = [
         "<!-- bench:begin (written by `make bench`; edit outside these markers) -->",
-        f"Run of {now} on {machine()}; load average at the end {load}; uvicorn with {WORKERS} workers; load from "
+        f"Run of {now} on {machine()}; load average at the end {load}; {WORKERS} uvicorn workers (one "
+        f"SO_REUSEPORT socket each); load from "
         f"{'wrk' if WRK else 'bench/loadgen.py'} with {CONNECTIONS} connections for "
         f"{DURATION:g} s per row; whole run {time.monotonic() - started:.0f} s.",
         "",
