@@ -110,6 +110,7 @@ application = _with_request_log(
     BodyLimitMiddleware(_with_response_cache(_with_static_files(django_application)))
 )
 
+
 def freeze_long_lived() -> None:
     """Keep what exists now out of the collector's full passes (it lives as long as the
     worker); those passes otherwise scan it all, ~25-55 ms every ~750 requests."""

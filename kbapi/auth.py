@@ -3,8 +3,8 @@
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.renderers import JSONRenderer
 
+from kbapi.renderers import JSONRenderer
 from kbapi.throttling import ScopedRateThrottle
 
 

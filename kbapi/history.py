@@ -24,9 +24,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.decorators import action
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from kbapi.renderers import JSONRenderer
 from kbapi.services import Conflict
 
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}

@@ -167,7 +167,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": [
         "kbapi.permissions.ModelPermissionsOrReadOnly",
     ],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["kbapi.renderers.JSONRenderer"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "kbapi.negotiation.StrictContentNegotiation",
     "DEFAULT_PARSER_CLASSES": ["kbapi.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": [

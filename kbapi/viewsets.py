@@ -3,9 +3,9 @@
 from collections.abc import Callable
 
 from rest_framework import viewsets
-from rest_framework.renderers import JSONRenderer
 
 from kbapi.conditional import ConditionalMixin
+from kbapi.renderers import JSONRenderer
 from kbapi.strict import check_types
 
 CHANGE_MESSAGE_HEADER = "HTTP_X_CHANGE_MESSAGE"

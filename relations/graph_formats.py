@@ -9,6 +9,8 @@ import re
 
 from rest_framework import renderers
 
+from kbapi.renderers import JSONRenderer
+
 
 def edge_label(relation_type: str) -> str:
     return relation_type.replace("-", " ")
@@ -90,7 +92,7 @@ def render_error(data, renderer_context) -> bytes:
     response = (renderer_context or {}).get("response")
     if response is not None:
         response["Content-Type"] = "application/json"
-    return renderers.JSONRenderer().render(data)
+    return JSONRenderer().render(data)
 
 
 def is_error(renderer_context) -> bool:

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.urls import reverse
-from rest_framework import renderers
 
+from kbapi.renderers import JSONRenderer
 from relations.graph_formats import is_error, render_error
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -132,7 +132,7 @@ def concept_list_document(page: dict, request) -> dict:
     return document([concept_node(c, scheme) for c in page.get("results", [])], request)
 
 
-class JSONLDRenderer(renderers.JSONRenderer):
+class JSONLDRenderer(JSONRenderer):
     """``?format=jsonld``: concepts (list or detail) or the concept graph as SKOS JSON-LD."""
 
     media_type = "application/ld+json"

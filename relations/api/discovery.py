@@ -10,11 +10,11 @@ import re
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.permissions import AllowAny
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kbapi.models import SLUG_MAX_LENGTH
+from kbapi.renderers import JSONRenderer
 from kbapi.viewsets import JSONOptionsMixin
 from relations import compare, discovery
 from relations.discovery import BadQuery
