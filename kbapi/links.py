@@ -34,12 +34,23 @@ def object_url(
 ) -> str:
     """The absolute URL of ``object_path`` for ``request`` (the path alone without one).
 
+    The scheme, host and path around the slug are put together once per request
+    and view: a concept's detail links to ~40 objects.
+
     ``keep_format``: as DRF's ``reverse`` does, carry a ``?format=`` of the request along.
     """
-    if keep_format and request is not None and api_settings.URL_FORMAT_OVERRIDE in request.GET:
-        return drf_reverse(view_name, kwargs={kwarg: slug}, request=request)
-    path = object_path(view_name, slug, kwarg=kwarg)
     if request is None:
-        return path
-    # build_absolute_uri(path) for an absolute, ASCII path is the scheme and host before it
-    return getattr(request, "_request", request)._current_scheme_host + path
+        return object_path(view_name, slug, kwarg=kwarg)
+    if keep_format and api_settings.URL_FORMAT_OVERRIDE in request.GET:
+        return drf_reverse(view_name, kwargs={kwarg: slug}, request=request)
+    django_request = getattr(request, "_request", request)
+    try:
+        templates = django_request._kbapi_object_urls
+    except AttributeError:
+        templates = django_request._kbapi_object_urls = {}
+    around = templates.get((view_name, kwarg))
+    if around is None:
+        before, after = _around_slug(view_name, kwarg, get_script_prefix())
+        # build_absolute_uri(path) for an absolute, ASCII path is the scheme and host before it
+        around = templates[view_name, kwarg] = (django_request._current_scheme_host + before, after)
+    return f"{around[0]}{slug}{around[1]}"
