@@ -4,10 +4,11 @@ from collections import defaultdict
 from types import SimpleNamespace
 
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, TextField
+from django.db.models.expressions import RawSQL
 from rest_framework.fields import DateTimeField
 
-from kbapi.prepared import PreparedQuery, json_column
+from kbapi.prepared import PreparedQuery, json_column, planned_once
 
 from .models import Concept, Example, Tag
 
@@ -72,7 +73,8 @@ class AllConceptRows:
 
     The unfiltered list is the one most read: ``count()`` and each page (with
     its tags, aggregated per concept in their own order) are one hand-written
-    query apiece, with no queryset built per request. Rows are the dicts of
+    query apiece (planned once per connection on PostgreSQL), with no queryset
+    built per request. Rows are the dicts of
     ``concept_brief_rows`` plus their tags; a test holds the two paths' JSON equal.
     """
 
@@ -92,7 +94,7 @@ class AllConceptRows:
     }
 
     def count(self) -> int:
-        with connection.cursor() as cursor:
+        with planned_once(connection) as cursor:
             cursor.execute("SELECT COUNT(*) FROM concepts_concept")
             return cursor.fetchone()[0]
 
@@ -104,7 +106,7 @@ class AllConceptRows:
             raise TypeError("AllConceptRows is read a page (a slice) at a time.")
         start = index.start or 0
         sql = self.PAGE_SQL.format(tags=self.TAGS_SQL[connection.vendor])
-        with connection.cursor() as cursor:
+        with planned_once(connection) as cursor:
             cursor.execute(sql, [max(index.stop - start, 0), start])
             return [
                 {
@@ -167,59 +169,72 @@ DETAIL_COLUMNS = (
     "updated_at",
 )
 _TIMESTAMP = DateTimeField()  # the API's date-time format, as the serializers write it
-_CONCEPT_ROW = PreparedQuery(
-    lambda slug: Concept.objects.filter(slug=slug).order_by().values_list(*DETAIL_COLUMNS)[:1],
-    markers=["\x00slug"],
-)
-# Everything a concept's detail embeds, in one query: tags (1), examples (2), relations
-# out (3) and in (4), comparisons (5), each group in its model's ordering (k1, k2).
-_EMBEDDED_SQL = """
-    SELECT 1 AS grp, t.slug AS k1, '' AS k2, t.slug AS a, '' AS b, '' AS c, '' AS d
-    FROM concepts_concept_tags ct JOIN concepts_tag t ON t.id = ct.tag_id
-    WHERE ct.concept_id = %s
-    UNION ALL
-    SELECT 2, e.name, e.slug, e.slug, e.name, e.kind, ''
-    FROM concepts_example_concepts ec JOIN concepts_example e ON e.id = ec.example_id
-    WHERE ec.concept_id = %s
-    UNION ALL
-    SELECT 3, r.type, c.slug, r.type, c.slug, c.name, r.note
-    FROM relations_relation r JOIN concepts_concept c ON c.id = r.target_id
-    WHERE r.source_id = %s
-    UNION ALL
-    SELECT 4, c.slug, r.type, r.type, c.slug, c.name, r.note
-    FROM relations_relation r JOIN concepts_concept c ON c.id = r.source_id
-    WHERE r.target_id = %s
-    UNION ALL
-    SELECT 5, m.title, m.slug, m.slug, m.title, '', ''
-    FROM relations_comparisonitem i JOIN relations_comparison m ON m.id = i.comparison_id
-    WHERE i.concept_id = %s
-    ORDER BY 1, 2, 3
-"""
+# Everything a concept's detail embeds, each as a JSON array built by a subquery of the
+# concept's row, in its model's ordering: tags; examples; relations out and in; comparisons.
+_OUTER = '"concepts_concept"."id"'
+_EMBEDDED_FROM = {
+    "tags": ("t.slug", "t.slug", f"""concepts_concept_tags ct
+        JOIN concepts_tag t ON t.id = ct.tag_id WHERE ct.concept_id = {_OUTER}"""),
+    "examples": ("e.slug, e.name, e.kind", "e.name, e.slug", f"""concepts_example_concepts ec
+        JOIN concepts_example e ON e.id = ec.example_id WHERE ec.concept_id = {_OUTER}"""),
+    "outgoing": ("r.type, c.slug, c.name, r.note", "r.type, c.slug", f"""relations_relation r
+        JOIN concepts_concept c ON c.id = r.target_id WHERE r.source_id = {_OUTER}"""),
+    "incoming": ("r.type, c.slug, c.name, r.note", "c.slug, r.type", f"""relations_relation r
+        JOIN concepts_concept c ON c.id = r.source_id WHERE r.target_id = {_OUTER}"""),
+    "comparisons": ("m.slug, m.title", "m.title, m.slug", f"""relations_comparisonitem i
+        JOIN relations_comparison m ON m.id = i.comparison_id WHERE i.concept_id = {_OUTER}"""),
+}  # fmt: skip
+
+
+def _embedded_sql(vendor: str, columns: str, order: str, source: str) -> str:
+    """A subquery: the rows of ``source`` as a JSON array (of arrays, for several columns)."""
+    names = [column.split(".")[1] for column in columns.split(", ")]
+    if vendor == "postgresql":
+        item = columns if len(names) == 1 else f"json_build_array({columns})"
+        return f"SELECT coalesce(json_agg({item} ORDER BY {order}), '[]')::text FROM {source}"
+    # SQLite aggregates in the order of the rows of the subquery it reads
+    item = names[0] if len(names) == 1 else f"json_array({', '.join(names)})"
+    return f"""SELECT json_group_array({item})
+        FROM (SELECT {columns} FROM {source} ORDER BY {order})"""
+
+
+def _concept_in_full(slug: str) -> QuerySet:
+    text = TextField()
+    embedded = {
+        f"embedded_{name}": RawSQL(_embedded_sql(connection.vendor, *parts), (), text)
+        for name, parts in _EMBEDDED_FROM.items()
+    }
+    return (
+        Concept.objects.filter(slug=slug)
+        .order_by()
+        .annotate(**embedded)
+        .values_list(*DETAIL_COLUMNS, *embedded)[:1]
+    )
+
+
+_CONCEPT_IN_FULL = PreparedQuery(_concept_in_full, markers=["\x00slug"])
 
 
 def concept_detail_plain(slug: str, *, url_for) -> tuple[SimpleNamespace, dict] | None:
-    """A concept in full, in the shape of ``ConceptSerializer``, from plain rows.
+    """A concept in full, in the shape of ``ConceptSerializer``, from one query.
 
-    The detail is the second hottest read: this builds its JSON in two queries
-    (the concept; everything it embeds, as one UNION ALL) compiled once per
-    process, without model instances, prefetches or serializer fields, which are
-    most of the cost of the serializer path (docs/PERFORMANCE.md). Orderings are
-    the models' own and are applied by the database (its collation), as the
-    serializer path's prefetches do. ``url_for(view_name, slug)`` makes the links.
-    A test holds the bytes equal to the serializer's, for every concept.
+    The detail is the second hottest read: this builds its JSON from one row,
+    the concept with everything it embeds as JSON arrays, compiled once per
+    process, without model instances, prefetches or serializer fields, which
+    are most of the cost of the serializer path (docs/PERFORMANCE.md).
+    Orderings are the models' own and are applied by the database (its
+    collation), as the serializer path's prefetches do. ``url_for(view_name,
+    slug)`` makes the links. A test holds the bytes equal to the serializer's,
+    for every concept.
 
     Returns what conditional requests need (version, updated_at) and the data, or
     None when no concept has the slug.
     """
-    rows = _CONCEPT_ROW.rows(slug)
+    rows = _CONCEPT_IN_FULL.rows(slug)
     if not rows:
         return None
-    row = dict(zip(DETAIL_COLUMNS, rows[0], strict=True))
-    groups: dict[int, list] = {1: [], 2: [], 3: [], 4: [], 5: []}
-    with connection.cursor() as cursor:
-        cursor.execute(_EMBEDDED_SQL, [row["id"]] * 5)
-        for group, _, _, a, b, c, d in cursor.fetchall():
-            groups[group].append((a, b, c, d))
+    row = dict(zip(DETAIL_COLUMNS, rows[0], strict=False))
+    tags, examples, outgoing, incoming, comparisons = map(json_column, rows[0][len(row) :])
     data = {
         "url": url_for("concept-detail", row["slug"]),
         "slug": row["slug"],
@@ -228,22 +243,22 @@ def concept_detail_plain(slug: str, *, url_for) -> tuple[SimpleNamespace, dict] 
         "summary": row["summary"],
         "definition": row["definition"],
         "category": row["category__slug"],
-        "tags": [tag for tag, *_ in groups[1]],
+        "tags": tags,
         "advantages": row["advantages"],
         "limitations": row["limitations"],
         "use_cases": row["use_cases"],
         "traits": row["traits"],
         "examples": [
             {"url": url_for("example-detail", e_slug), "slug": e_slug, "name": name, "kind": kind}
-            for e_slug, name, kind, _ in groups[2]
+            for e_slug, name, kind in examples
         ],
         "relations": {
-            "outgoing": [_edge(*edge, url_for) for edge in groups[3]],
-            "incoming": [_edge(*edge, url_for) for edge in groups[4]],
+            "outgoing": [_edge(*edge, url_for) for edge in outgoing],
+            "incoming": [_edge(*edge, url_for) for edge in incoming],
         },
         "comparisons": [
             {"url": url_for("comparison-detail", c_slug), "slug": c_slug, "title": title}
-            for c_slug, title, _, _ in groups[5]
+            for c_slug, title in comparisons
         ],
         "source": row["source"],
         "version": row["version"],

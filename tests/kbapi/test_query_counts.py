@@ -21,7 +21,7 @@ LISTS = {
     "comparison-list": 3,
 }
 DETAILS = {
-    ("concept-detail", "relational-database"): 2,  # the concept; all it embeds (UNION ALL)
+    ("concept-detail", "relational-database"): 1,  # the concept, all it embeds as JSON arrays
     ("category-detail", "database-type"): 1,
     ("tag-detail", "nosql"): 1,
     ("example-detail", "select-rows"): 2,
