@@ -8,13 +8,25 @@ place of the parameters, and then runs the same SQL with the real values,
 applying the same field converters (JSON, date-times) the ORM would; JSON
 columns are parsed by orjson, to the same values.
 Query counting (``CaptureQueriesContext``) sees these queries like any other.
+
+On PostgreSQL (psycopg 3) the server plans such a query once per connection
+too: it is sent as a prepared statement, and pooled connections keep it.
+Planning the concept detail's query took longer than running it (0.22 ms
+against 0.13 ms, ``EXPLAIN ANALYZE``). Django leaves statements unprepared
+for the sake of external poolers in transaction mode; kbapi uses Django's own
+pool, where a connection stays with one server session, and turns them on
+(``prepare_threshold`` in the settings; ``DATABASE_PREPARED_STATEMENTS=0``
+turns them off). Only these cursors prepare: Django's own bind parameters on
+the client, which never prepares.
 """
 
 import json
 from collections.abc import Callable, Sequence
+from functools import cache
 
 import orjson
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.postgresql.psycopg_any import is_psycopg3
 from django.db.models import JSONField, QuerySet
 
 
@@ -38,7 +50,7 @@ class PreparedQuery:
         params = list(params)
         for position, argument in slots:
             params[position] = args[argument]
-        with connection.cursor() as cursor:
+        with planned_once(connection) as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         if converters:
@@ -64,6 +76,36 @@ class PreparedQuery:
         }
         self._compiled[key] = compiled = (sql, tuple(params), slots, compiler, converters)
         return compiled
+
+
+def planned_once(connection):
+    """A cursor of ``connection`` (Django's wrapper: counted, logged) whose queries the
+    server plans once per connection: a prepared statement on PostgreSQL with psycopg 3,
+    a plain cursor elsewhere (SQLite plans in-process and keeps its own statement cache).
+    """
+    if (
+        connection.vendor != "postgresql"
+        or not is_psycopg3
+        or connection.settings_dict["OPTIONS"].get("prepare_threshold") is None
+    ):
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(_preparing_cursor()(connection.connection))
+
+
+@cache
+def _preparing_cursor():
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class PreparingCursor(ServerBindingCursor):
+        """Server-side binding (``$1``), and every query prepared on first use."""
+
+        def execute(self, query, params=None, *, prepare=True, binary=None):
+            return super().execute(query, params, prepare=prepare, binary=binary)
+
+    return PreparingCursor
 
 
 def json_column(value):

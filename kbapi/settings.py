@@ -130,6 +130,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # connection the server dropped (pg_terminate_backend, a restart) is found
         # out and replaced on checkout instead of failing a request.
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+        # The hottest reads run as prepared statements (kbapi/prepared.py), planned
+        # once per pooled connection. Behind a pooler in transaction mode (PgBouncer),
+        # where a connection changes server session, set DATABASE_PREPARED_STATEMENTS=0.
+        if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+            DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 1
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
