@@ -16,8 +16,8 @@ against 0.13 ms, ``EXPLAIN ANALYZE``). Django leaves statements unprepared
 for the sake of external poolers in transaction mode; kbapi uses Django's own
 pool, where a connection stays with one server session, and turns them on
 (``prepare_threshold`` in the settings; ``DATABASE_PREPARED_STATEMENTS=0``
-turns them off). Only these cursors prepare: Django's own bind parameters on
-the client, which never prepares.
+turns them off). Only these cursors prepare: Django's own cursors bind
+parameters on the client, and those never prepare.
 """
 
 import json
@@ -92,6 +92,8 @@ def planned_once(connection):
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     with connection.wrap_database_errors:
+        # Django's create_cursor would also give the cursor its own time-zone loader
+        # if the connection's differed; kbapi's connections are all in UTC.
         return connection._prepare_cursor(_preparing_cursor()(connection.connection))
 
 
