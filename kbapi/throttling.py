@@ -50,14 +50,21 @@ class WindowCount:
         self.now = self.timer()
         window = int(self.now // self.duration)
         self.window_end = (window + 1) * self.duration
-        counter = f"{self.key}:{window}"
-        self.cache.add(counter, 0, timeout=self.duration + 1)
+        return self._count(f"{self.key}:{window}") <= self.num_requests
+
+    def _count(self, counter: str) -> int:
+        """Count one more request in ``counter``: one cache operation once it exists."""
         try:
-            count = self.cache.incr(counter)
-        except ValueError:  # expired between add and incr
+            return self.cache.incr(counter)
+        except ValueError:  # the window's first request from this client
+            pass
+        if self.cache.add(counter, 1, timeout=self.duration + 1):
+            return 1
+        try:  # another worker started the window first
+            return self.cache.incr(counter)
+        except ValueError:  # ... and the counter has expired since
             self.cache.set(counter, 1, timeout=self.duration + 1)
-            count = 1
-        return count <= self.num_requests
+            return 1
 
     def wait(self):
         """Seconds until the window ends and the count starts again."""

@@ -123,3 +123,32 @@ def test_the_count_starts_again_in_the_next_window(anon, small_kb, low_rates, mo
     assert counters == [3 + 1]
     now[0] += 40
     assert anon.get(url).status_code == 200
+
+
+class RacingCache:
+    """A counter another worker creates between this worker's incr and add."""
+
+    def __init__(self, expire_after_add=False):
+        self.value = None
+        self.expire_after_add = expire_after_add
+
+    def incr(self, key):
+        if self.value is None:
+            raise ValueError(key)
+        self.value += 1
+        return self.value
+
+    def add(self, key, value, timeout):
+        self.value = None if self.expire_after_add else 5  # the other worker's count
+        return False
+
+    def set(self, key, value, timeout):
+        self.value = value
+
+
+@pytest.mark.parametrize(("expire_after_add", "count"), [(False, 6), (True, 1)])
+def test_a_window_another_worker_started_is_counted_on(expire_after_add, count):
+    from kbapi.throttling import AnonRateThrottle
+
+    throttle = type("Racing", (AnonRateThrottle,), {"cache": RacingCache(expire_after_add)})()
+    assert throttle._count("throttle_anon_1:1") == count
