@@ -10,8 +10,12 @@ concepts and measures the reads again. Every row is shown as a ratio to a
 bare ASGI app (the ceiling) and to a hand-written ``.values()`` Django view,
 both served by the same uvicorn. The table goes to docs/PERFORMANCE.md.
 
-Environment: BENCH_DURATION (seconds per load run, 2), BENCH_CONNECTIONS (16),
-BENCH_SIZE (generated concepts, 100000), BENCH_SKIP_PG=1, BENCH_SKIP_LARGE=1.
+Every row is the median of BENCH_SAMPLES back-to-back load runs: a dip of a
+second (another process's burst, a collector pass) moves one sample, not the row.
+
+Environment: BENCH_DURATION (seconds per load run, 1), BENCH_SAMPLES (3),
+BENCH_CONNECTIONS (16), BENCH_SIZE (generated concepts, 100000),
+BENCH_SKIP_PG=1, BENCH_SKIP_LARGE=1.
 """
 
 import contextlib
@@ -22,6 +26,7 @@ import platform
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,7 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 DOC = ROOT / "docs" / "PERFORMANCE.md"
-DURATION = float(os.environ.get("BENCH_DURATION", 2))
+DURATION = float(os.environ.get("BENCH_DURATION", 1))
+SAMPLES = max(1, int(os.environ.get("BENCH_SAMPLES", 3)))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", 16))
 SIZE = int(os.environ.get("BENCH_SIZE", 100_000))
 WORKERS = os.cpu_count() or 1
@@ -107,6 +113,13 @@ def load(url, *, connections=CONNECTIONS, duration=DURATION, headers=(), method=
     cmd += ["-m", method, "-b", body] + [arg for h in headers for arg in ("-H", h)]
     out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=duration + 60)
     return json.loads(out.stdout)
+
+
+def measured(url, **options) -> dict:
+    """``load`` SAMPLES times back to back: the median of each figure, errors summed."""
+    runs = [load(url, **options) for _ in range(SAMPLES)]
+    figures = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+    return {**figures, "errors": sum(run.get("errors", 0) for run in runs)}
 
 
 # ---------------------------------------------------------------- the server
@@ -309,18 +322,18 @@ def measure(server: Server, names, token: str, mode: str) -> list[dict]:
             headers = [f"If-None-Match: {notes['etag']}"]
         if method == "GET":
             http(server.port, path, dict(h.split(": ", 1) for h in headers))  # warm (fill cache)
-        result = load(server.url(path), headers=headers, method=method, body=body)
+        result = measured(server.url(path), headers=headers, method=method, body=body)
         rows.append({"endpoint": name, "mode": mode, **result})
         if mode == "first read" and name in SINGLE_CLIENT:
-            single = load(server.url(path), connections=1, duration=max(2, DURATION - 1))
+            single = measured(server.url(path), connections=1)
             rows.append({"endpoint": name, "mode": "1 client", **single})
     return rows
 
 
 def references(server: Server) -> dict:
     return {
-        "bare ASGI": load(server.url("/bench/bare")),
-        ".values() view": load(server.url("/bench/values/")),
+        "bare ASGI": measured(server.url("/bench/bare")),
+        ".values() view": measured(server.url("/bench/values/")),
     }
 
 
@@ -521,7 +534,7 @@ def write_doc(results, started: float, signals: dict) -> str:
         f"Run of {now} on {machine()}; load average at the end {load}; {WORKERS} uvicorn workers (one "
         f"SO_REUSEPORT socket each); load from "
         f"{'wrk' if WRK else 'bench/loadgen.py'} with {CONNECTIONS} connections for "
-        f"{DURATION:g} s per row; whole run {time.monotonic() - started:.0f} s.",
+        f"{SAMPLES} runs of {DURATION:g} s per row (medians); whole run {time.monotonic() - started:.0f} s.",
         "",
         "### Targets",
         "",
