@@ -4,28 +4,36 @@ from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
 
-class AddIndexOnPostgres(migrations.AddIndex):
+class OnlyOn:
+    """An operation whose database side runs on ``vendor`` only; its state changes on all."""
+
+    vendor = ""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == self.vendor:
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == self.vendor:
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class AddIndexOnPostgres(OnlyOn, migrations.AddIndex):
     """A PostgreSQL index (GIN): part of the model state everywhere, created only there."""
 
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
+    vendor = "postgresql"
 
 
-class RunOnSqlite(migrations.RunSQL):
+class RunOnSqlite(OnlyOn, migrations.RunSQL):
     """SQL (FTS5 tables) that only SQLite runs; PostgreSQL does nothing."""
 
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "sqlite":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
+    vendor = "sqlite"
 
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "sqlite":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+class RunOnPostgres(OnlyOn, migrations.RunSQL):
+    """SQL that only PostgreSQL runs; SQLite does nothing."""
+
+    vendor = "postgresql"
 
 
 class KeepTrigramExtension(TrigramExtension):
@@ -37,15 +45,3 @@ class KeepTrigramExtension(TrigramExtension):
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         pass
-
-
-class RunOnPostgres(migrations.RunSQL):
-    """SQL that only PostgreSQL runs; SQLite does nothing."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
