@@ -72,7 +72,7 @@ class AllConceptRows:
     """Every concept's brief row in the list's order (by name), for Django's Paginator.
 
     The unfiltered list is the one most read: ``count()`` and each page (with
-    its tags, aggregated per concept in their own order) are one hand-written
+    its tags, aggregated per concept as the detail embeds them) are one hand-written
     query apiece (planned once per connection on PostgreSQL), with no queryset
     built per request. Rows are the dicts of
     ``concept_brief_rows`` plus their tags; a test holds the two paths' JSON equal.
@@ -83,15 +83,6 @@ class AllConceptRows:
         FROM concepts_concept c INNER JOIN concepts_category g ON g.id = c.category_id
         ORDER BY c.name ASC LIMIT %s OFFSET %s
     """
-    TAGS_SQL = {
-        "postgresql": """SELECT coalesce(json_agg(t.slug ORDER BY t.slug ASC), '[]'::json)
-            FROM concepts_concept_tags ct INNER JOIN concepts_tag t ON t.id = ct.tag_id
-            WHERE ct.concept_id = c.id""",
-        # SQLite aggregates in the order of the subquery's rows
-        "sqlite": """SELECT json_group_array(slug) FROM (SELECT t.slug AS slug
-            FROM concepts_concept_tags ct INNER JOIN concepts_tag t ON t.id = ct.tag_id
-            WHERE ct.concept_id = c.id ORDER BY t.slug ASC)""",
-    }
 
     def count(self) -> int:
         with planned_once(connection) as cursor:
@@ -105,7 +96,7 @@ class AllConceptRows:
         if not isinstance(index, slice) or index.step not in (None, 1):
             raise TypeError("AllConceptRows is read a page (a slice) at a time.")
         start = index.start or 0
-        sql = self.PAGE_SQL.format(tags=self.TAGS_SQL[connection.vendor])
+        sql = self.PAGE_SQL.format(tags=embedded_json(connection.vendor, "tags", outer="c.id"))
         with planned_once(connection) as cursor:
             cursor.execute(sql, [max(index.stop - start, 0), start])
             return [
@@ -170,24 +161,26 @@ DETAIL_COLUMNS = (
 )
 _TIMESTAMP = DateTimeField()  # the API's date-time format, as the serializers write it
 # Everything a concept's detail embeds, each as a JSON array built by a subquery of the
-# concept's row, in its model's ordering: tags; examples; relations out and in; comparisons.
-_OUTER = '"concepts_concept"."id"'
+# concept's row (``{outer}``: its id), in its model's ordering: (columns, order, source).
 _EMBEDDED_FROM = {
-    "tags": ("t.slug", "t.slug", f"""concepts_concept_tags ct
-        JOIN concepts_tag t ON t.id = ct.tag_id WHERE ct.concept_id = {_OUTER}"""),
-    "examples": ("e.slug, e.name, e.kind", "e.name, e.slug", f"""concepts_example_concepts ec
-        JOIN concepts_example e ON e.id = ec.example_id WHERE ec.concept_id = {_OUTER}"""),
-    "outgoing": ("r.type, c.slug, c.name, r.note", "r.type, c.slug", f"""relations_relation r
-        JOIN concepts_concept c ON c.id = r.target_id WHERE r.source_id = {_OUTER}"""),
-    "incoming": ("r.type, c.slug, c.name, r.note", "c.slug, r.type", f"""relations_relation r
-        JOIN concepts_concept c ON c.id = r.source_id WHERE r.target_id = {_OUTER}"""),
-    "comparisons": ("m.slug, m.title", "m.title, m.slug", f"""relations_comparisonitem i
-        JOIN relations_comparison m ON m.id = i.comparison_id WHERE i.concept_id = {_OUTER}"""),
+    "tags": ("t.slug", "t.slug", """concepts_concept_tags ct
+        JOIN concepts_tag t ON t.id = ct.tag_id WHERE ct.concept_id = {outer}"""),
+    "examples": ("e.slug, e.name, e.kind", "e.name, e.slug", """concepts_example_concepts ec
+        JOIN concepts_example e ON e.id = ec.example_id WHERE ec.concept_id = {outer}"""),
+    "outgoing": ("r.type, c.slug, c.name, r.note", "r.type, c.slug", """relations_relation r
+        JOIN concepts_concept c ON c.id = r.target_id WHERE r.source_id = {outer}"""),
+    "incoming": ("r.type, c.slug, c.name, r.note", "c.slug, r.type", """relations_relation r
+        JOIN concepts_concept c ON c.id = r.source_id WHERE r.target_id = {outer}"""),
+    "comparisons": ("m.slug, m.title", "m.title, m.slug", """relations_comparisonitem i
+        JOIN relations_comparison m ON m.id = i.comparison_id WHERE i.concept_id = {outer}"""),
 }  # fmt: skip
 
 
-def _embedded_sql(vendor: str, columns: str, order: str, source: str) -> str:
-    """A subquery: the rows of ``source`` as a JSON array (of arrays, for several columns)."""
+def embedded_json(vendor: str, name: str, *, outer: str = '"concepts_concept"."id"') -> str:
+    """A subquery: what a concept embeds under ``name``, as a JSON array (of arrays, for
+    several columns), in its model's ordering; ``outer`` is the concept's id column."""
+    columns, order, source = _EMBEDDED_FROM[name]
+    source = source.format(outer=outer)
     names = [column.split(".")[1] for column in columns.split(", ")]
     if vendor == "postgresql":
         item = columns if len(names) == 1 else f"json_build_array({columns})"
@@ -201,8 +194,8 @@ def _embedded_sql(vendor: str, columns: str, order: str, source: str) -> str:
 def _concept_in_full(slug: str) -> QuerySet:
     text = TextField()
     embedded = {
-        f"embedded_{name}": RawSQL(_embedded_sql(connection.vendor, *parts), (), text)
-        for name, parts in _EMBEDDED_FROM.items()
+        f"embedded_{name}": RawSQL(embedded_json(connection.vendor, name), (), text)
+        for name in _EMBEDDED_FROM
     }
     return (
         Concept.objects.filter(slug=slug)
