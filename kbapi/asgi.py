@@ -10,15 +10,19 @@ import os
 
 import django
 from asgiref.sync import sync_to_async
-from django.core.handlers.asgi import ASGIHandler
+from django.core import signals
+from django.core.exceptions import RequestAborted
+from django.core.handlers.asgi import ASGIHandler, get_script_prefix
+from django.http import FileResponse, HttpResponseBase
+from django.urls import set_script_prefix
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kbapi.settings")
 
 
 class OneHopASGIHandler(ASGIHandler):
-    """Django's ASGI handler, with the middleware and the view run in one thread hop.
+    """Django's ASGI handler, with a request's whole sync part run in one thread hop.
 
-    Two costs of Django's own handler that kbapi does not need (measured with
+    Three costs of Django's own handler that kbapi does not need (measured with
     py-spy under uvicorn, docs/PERFORMANCE.md):
 
     * It builds the middleware chain in async mode: every hook of a
@@ -36,6 +40,16 @@ class OneHopASGIHandler(ASGIHandler):
       cannot leak one per thread (Django ticket 33497). Requests of one worker
       then take turns in Python, as they do anyway under the GIL; uvicorn runs
       one worker per core.
+    * Around the view it hops to a thread twice more: to send
+      ``request_started`` and, after the body is sent, to close the response
+      (``request_finished``: Django's connection bookkeeping). Here the
+      signal, the middleware, the view and, for a response whose body is
+      already in memory, the close run in the one hop; the body is then sent
+      from the event loop. A streaming response is closed after it is sent,
+      as Django does. Django also races the view against the client's
+      disconnect to cancel the view; a sync view cannot be cancelled (its
+      thread runs on), and uvicorn drops what is sent after a disconnect, so
+      the race only cost two tasks per request.
     """
 
     # After this many requests a worker's lazily built state (URL resolvers, serializer
@@ -57,8 +71,34 @@ class OneHopASGIHandler(ASGIHandler):
     def load_middleware(self, is_async=False):
         super().load_middleware(is_async=False)
 
-    async def get_response_async(self, request):
-        return await sync_to_async(self.get_response, thread_sensitive=True)(request)
+    async def handle(self, scope, receive, send):
+        try:
+            body_file = await self.read_body(receive)
+        except RequestAborted:
+            return
+        try:
+            set_script_prefix(get_script_prefix(scope))
+            request, refusal = self.create_request(scope, body_file)  # refusal: 400 or 413
+            serve = sync_to_async(self.serve, thread_sensitive=True)
+            response = await serve(scope, request, refusal)
+            await self.send_response(response, send)
+            if response.streaming:
+                await sync_to_async(response.close, thread_sensitive=True)()
+        finally:
+            body_file.close()
+
+    def serve(self, scope, request, response=None) -> HttpResponseBase:
+        """The request's sync part, on the worker's sync thread: its response (or
+        ``response``, made already), closed when its body is in memory."""
+        signals.request_started.send(sender=self.__class__, scope=scope)
+        if response is None:
+            response = self.get_response(request)
+            response._handler_class = self.__class__
+            if isinstance(response, FileResponse):  # as Django's: uvicorn chunks the body
+                response.block_size = self.chunk_size
+        if not response.streaming:
+            response.close()
+        return response
 
 
 def get_asgi_application() -> OneHopASGIHandler:
