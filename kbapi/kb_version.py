@@ -61,10 +61,11 @@ class FileVersion:
 
     def __init__(self, path: Path):
         self.path = Path(path)
+        self._fspath = os.fspath(self.path)  # read on every cache hit: no Path per call
 
     def read(self):
         try:
-            st = os.stat(self.path)
+            st = os.stat(self._fspath)
         except FileNotFoundError:
             return None
         return (st.st_ino, st.st_size, st.st_mtime_ns)

@@ -3,11 +3,13 @@
 import asyncio
 import json
 import logging
+import os
+import re
 
 import pytest
 
 from kbapi.asgi_cache import LRUStore, ResponseCacheMiddleware, request_key, storable
-from kbapi.request_log import RequestLogMiddleware
+from kbapi.request_log import RequestLogMiddleware, request_id_from
 
 
 class FakeVersion:
@@ -291,6 +293,26 @@ def test_every_response_carries_a_fresh_request_id_even_from_the_cache(cached):
     app = RequestLogMiddleware(cached)
     ids = {call(app, scope())["headers"]["x-request-id"] for _ in range(3)}
     assert len(ids) == 3
+
+
+def test_generated_request_ids_are_random_and_differ_in_a_forked_worker():
+    """128 random bits each, as 32 hex digits; a worker forked from a process that made
+    ids already (gunicorn's preload) does not repeat its parent's."""
+    ids = {request_id_from([]) for _ in range(2000)}
+    assert len(ids) == 2000
+    assert all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its next id, then out without running pytest's teardown
+        os.write(write, request_id_from([]).encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    childs = os.read(read, 64).decode()
+    os.close(read)
+    parents = request_id_from([])
+    assert re.fullmatch(r"[0-9a-f]{32}", childs)
+    assert childs != parents and childs not in ids
 
 
 def test_a_sane_incoming_request_id_is_kept_and_a_hostile_one_replaced(cached):
