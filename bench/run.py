@@ -24,7 +24,7 @@ a worker moves its long-lived state out of the collector's way after its first
 measured first ran in a slower state than the endpoints after it.
 
 Environment: BENCH_DURATION (seconds per load run, 1), BENCH_SAMPLES (3), BENCH_WARMUP (2),
-BENCH_PAIRED_SAMPLES (3), BENCH_CONNECTIONS (16), BENCH_SIZE (generated concepts, 100000),
+BENCH_PAIRED_SAMPLES (5), BENCH_CONNECTIONS (16), BENCH_SIZE (generated concepts, 100000),
 BENCH_SKIP_PG=1, BENCH_SKIP_LARGE=1, BENCH_LEAN=1 (also a pass with lean middleware).
 """
 
@@ -49,7 +49,7 @@ DOC = ROOT / "docs" / "PERFORMANCE.md"
 DURATION = float(os.environ.get("BENCH_DURATION", 1))
 SAMPLES = max(1, int(os.environ.get("BENCH_SAMPLES", 3)))
 WARMUP = float(os.environ.get("BENCH_WARMUP", 2))
-PAIRED_SAMPLES = max(1, int(os.environ.get("BENCH_PAIRED_SAMPLES", 3)))
+PAIRED_SAMPLES = max(1, int(os.environ.get("BENCH_PAIRED_SAMPLES", 5)))
 LEAN = (
     os.environ.get("BENCH_LEAN") == "1"
 )  # also a pass with lean middleware (bench/settings_lean.py)
