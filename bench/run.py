@@ -50,9 +50,8 @@ DURATION = float(os.environ.get("BENCH_DURATION", 1))
 SAMPLES = max(1, int(os.environ.get("BENCH_SAMPLES", 3)))
 WARMUP = float(os.environ.get("BENCH_WARMUP", 2))
 PAIRED_SAMPLES = max(1, int(os.environ.get("BENCH_PAIRED_SAMPLES", 5)))
-LEAN = (
-    os.environ.get("BENCH_LEAN") == "1"
-)  # also a pass with lean middleware (bench/settings_lean.py)
+# BENCH_LEAN=1: also a pass with lean middleware (bench/settings_lean.py)
+LEAN = os.environ.get("BENCH_LEAN") == "1"
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", 16))
 SIZE = int(os.environ.get("BENCH_SIZE", 100_000))
 WORKERS = os.cpu_count() or 1
