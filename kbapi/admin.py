@@ -3,12 +3,20 @@
 Change forms carry the version they were opened at (a hidden field), and the
 update service compares it with the stored one in its compare-and-set, so a
 stale form is refused with a message instead of saving over a newer version.
+
+Deletes are all or nothing: "Delete selected ..." runs in one transaction and
+deletes each object through the delete service; when the service refuses any
+of them (what depends on it, as the API's 409 says), nothing is deleted and the
+changelist shows which objects are needed and by what.
 """
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.utils import model_ngettext
 from django.core.exceptions import ValidationError
+from django.db import router, transaction
 from django.http import HttpResponseRedirect
+from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from kbapi.services import PreconditionFailed, ServiceError
@@ -18,6 +26,17 @@ STALE_FORM_MESSAGE = (
     "Not saved: someone else changed this {name} after you opened it at version {opened}. "
     "Reload the page to see their changes, then apply yours again."
 )
+
+
+class DeleteRefused(Exception):
+    """A bulk delete the services refused for some objects; nothing was deleted."""
+
+
+def refusal_message(exc: ServiceError) -> str:
+    """The service's reason, with what depends on the object (as the API's 409 details it)."""
+    dependents = exc.details.get("dependents") or {}
+    kinds = [f"{kind}: {', '.join(map(str, names))}" for kind, names in dependents.items() if names]
+    return f"{exc.message} ({'; '.join(kinds)})" if kinds else exc.message
 
 
 class OpenedAtVersionForm(forms.ModelForm):
@@ -89,8 +108,34 @@ class ServiceAdmin(SimpleHistoryAdmin):
         type(self).delete_service(**{self.service_object: obj}, **self.service_context(request))
 
     def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)
+        """Delete each through the service, in one transaction: all, or none if one is refused."""
+        refused = []
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            for obj in queryset:
+                try:
+                    with transaction.atomic(using=router.db_for_write(self.model)):
+                        self.delete_model(request, obj)
+                except ServiceError as exc:  # go on, to name every refused object
+                    refused.append(exc)
+            if refused:
+                raise DeleteRefused(self._bulk_refusal_message(refused, len(queryset)))
+
+    def _bulk_refusal_message(self, refused: list[ServiceError], selected: int) -> str:
+        reasons = " ".join(refusal_message(exc) for exc in refused)
+        names = model_ngettext(self.opts, selected)
+        return (
+            f"Nothing was deleted: {len(refused)} of the {selected} selected {names} "
+            f"cannot be deleted. {reasons}"
+        )
+
+    def response_action(self, request, queryset):
+        # The whole action in one transaction: the deletion log entries roll back too.
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super().response_action(request, queryset)
+        except DeleteRefused as exc:
+            self.message_user(request, str(exc), level=messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def changeform_view(self, request, *args, **kwargs):
         try:
@@ -110,11 +155,17 @@ class ServiceAdmin(SimpleHistoryAdmin):
         )
 
     def delete_view(self, request, object_id, extra_context=None):
+        # Django runs the delete in a transaction; a refusal has rolled it back here.
         try:
             return super().delete_view(request, object_id, extra_context)
         except ServiceError as exc:
-            self.message_user(request, exc.message, level=messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+            self.message_user(request, refusal_message(exc), level=messages.ERROR)
+            opts = self.opts
+            change = reverse(
+                f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change",
+                args=[object_id],
+            )
+            return HttpResponseRedirect(change)
 
 
 def mark_formsets_saved(formsets) -> None:
