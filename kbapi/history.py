@@ -101,19 +101,16 @@ class HistoryMixin:
     def revert(self, request, *args, history_id: str, **kwargs):
         """Restore the state of an earlier entry, as a new recorded change."""
         instance = self.get_object()
-        model = type(instance)
-        record = model.history.filter(id=instance.pk, history_id=int(history_id)).first()
+        record = history_record(instance, history_id)
         if record is None:
             raise Http404("This object has no history entry with that id.")
-        data = revert_data(model, record)
-        context = self.versioned_context(instance)
-        context["change_message"] = context["change_message"] or f"Reverted to entry {history_id}."
-        try:
-            type(self).update_service(**{self.service_object: instance}, data=data, **context)
-        except ValidationError as exc:
-            raise Conflict(
-                "The earlier state cannot be restored: " + "; ".join(exc.messages)
-            ) from exc
+        revert_to(
+            instance,
+            record,
+            update_service=type(self).update_service,
+            service_object=self.service_object,
+            **self.versioned_context(instance),
+        )
         self.conditional_object = self.get_queryset().get(pk=instance.pk)
         return Response(self.get_serializer(self.conditional_object).data)
 
@@ -188,6 +185,49 @@ def _slugs(model: type[Model], ids: set) -> dict:
         rows = model.history.filter(id__in=missing).order_by("history_date", "history_id")
         found.update(rows.values_list("id", "slug"))
     return found
+
+
+def history_record(instance: Model, history_id):
+    """The history entry ``history_id`` of ``instance`` (None: it has no such entry)."""
+    try:
+        history_id = int(history_id)
+    except (TypeError, ValueError):
+        return None
+    return type(instance).history.filter(id=instance.pk, history_id=history_id).first()
+
+
+def revert_message(record) -> str:
+    return f"Reverted to entry {record.history_id}."
+
+
+def revert_to(
+    instance: Model,
+    record,
+    *,
+    update_service,
+    service_object: str,
+    expected_version: int | None = None,
+    actor=None,
+    change_message: str = "",
+) -> Model:
+    """Restore ``record``'s state through the update service, as a new recorded change.
+
+    The one revert of the API and the admin alike: ``revert_data`` then the
+    update service (its compare-and-set honours ``expected_version``), with
+    "Reverted to entry N." as the message unless one is given. Conflict when
+    the state refers to what is gone or does not validate any more.
+    """
+    data = revert_data(type(instance), record)
+    try:
+        return update_service(
+            **{service_object: instance},
+            data=data,
+            expected_version=expected_version,
+            actor=actor,
+            change_message=change_message or revert_message(record),
+        )
+    except ValidationError as exc:
+        raise Conflict("The earlier state cannot be restored: " + "; ".join(exc.messages)) from exc
 
 
 def revert_data(model: type[Model], record) -> dict:

@@ -105,6 +105,9 @@ class ComparisonAdmin(ServiceAdmin):
     service_object = "comparison"
     service_fields = services.COMPARISON_FIELDS
 
+    def entry_initial(self, record) -> dict:
+        return {"concept_slugs": ", ".join((record.related or {}).get("concepts", []))}
+
     def save_model(self, request, obj, form, change):
         # Comparisons are written whole (fields, concepts and aspects) in save_related.
         self._pending = (obj, form, change)

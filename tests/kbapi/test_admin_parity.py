@@ -133,3 +133,181 @@ def test_single_delete_refused_by_the_service_names_what_depends(admin_client):
     assert not Concept.history.filter(id=needed.pk, history_type="-").exists()
     [message] = messages_of(admin_client.get(response["Location"]))
     assert "Needed by example" in message and "examples: only-needed" in message
+
+
+# History revert (History → an entry → Revert)
+
+
+def entry_url(obj, record) -> str:
+    meta = obj._meta
+    route = f"admin:{meta.app_label}_{meta.model_name}_simple_history"
+    return reverse(route, args=[obj.pk, record.history_id])
+
+
+def first_entry(obj):
+    return type(obj).history.filter(id=obj.pk).order_by("history_date", "history_id").first()
+
+
+def latest_entry(obj):
+    return type(obj).history.filter(id=obj.pk).order_by("-history_date", "-history_id").first()
+
+
+def revert_form(client, url: str) -> dict:
+    """What a browser posts from the revert page: the fields it may submit (not disabled ones)."""
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {"_save": "Revert"}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if not field.disabled and value is not None:
+            data[name] = value
+    return data
+
+
+def revert(client, obj, record):
+    url = entry_url(obj, record)
+    return client.post(url, revert_form(client, url))
+
+
+def assert_reverted(obj, record, version: int) -> None:
+    """A new recorded change: version bumped, the admin user, the message naming the entry."""
+    obj.refresh_from_db()
+    assert obj.version == version
+    entry = latest_entry(obj)
+    assert (entry.version, entry.history_type) == (version, "~")
+    assert entry.history_user.username == ADMIN_USERNAME
+    assert entry.history_change_reason == f"Reverted to entry {record.history_id}."
+
+
+def test_revert_of_a_concept_restores_fields_and_tags(admin_client):
+    concept = Concept.objects.get(slug="key-value-store")
+    first = first_entry(concept)
+    services.concept_update(
+        concept=concept, data={"summary": "Changed.", "tags": []}, change_message="edit"
+    )
+    assert concept.version == 2
+
+    url = entry_url(concept, first)
+    page = admin_client.get(url)
+    form = page.context["adminform"].form
+    # The page shows the entry's state (its tags, not today's) and the version stored now.
+    assert sorted(t.slug for t in form.initial["tags"]) == ["nosql", "week-1"]
+    assert form.initial["opened_at_version"] == 2
+
+    response = revert(admin_client, concept, first)
+    assert response.status_code == 302
+    concept.refresh_from_db()
+    assert concept.summary == first.summary
+    assert sorted(concept.tags.values_list("slug", flat=True)) == ["nosql", "week-1"]
+    assert_reverted(concept, first, version=3)
+    assert latest_entry(concept).related == {"tags": ["nosql", "week-1"]}
+    [message] = messages_of(admin_client.get(response["Location"]))
+    assert f"reverted to entry {first.history_id}" in message
+
+
+def test_revert_of_an_example_restores_its_concepts(admin_client):
+    example = Example.objects.get(slug="redis")
+    first = first_entry(example)
+    database = Concept.objects.get(slug="database")
+    services.example_update(
+        example=example, data={"description": "Changed.", "concepts": [database]}
+    )
+    assert revert(admin_client, example, first).status_code == 302
+    example.refresh_from_db()
+    assert example.description == first.description
+    assert list(example.concepts.values_list("slug", flat=True)) == ["key-value-store"]
+    assert_reverted(example, first, version=3)
+
+
+def test_revert_of_a_comparison_restores_its_rows(admin_client):
+    from relations import services as relation_services
+    from relations.models import Comparison
+
+    comparison = Comparison.objects.get(slug="relational-vs-key-value")
+    first = first_entry(comparison)
+    aspects = [
+        {"name": "Speed", "values": {"relational-database": "Fast.", "key-value-store": "Faster."}}
+    ]
+    relation_services.comparison_update(
+        comparison=comparison, data={"verdict": "Changed.", "aspects": aspects}
+    )
+    assert revert(admin_client, comparison, first).status_code == 302
+    comparison.refresh_from_db()
+    assert comparison.verdict == first.verdict
+    restored = relation_services.comparison_aspects(comparison)
+    assert restored == first.related["aspects"]
+    assert [a["name"] for a in restored] == ["Data structure", "Querying"]
+    assert_reverted(comparison, first, version=3)
+
+
+def test_revert_of_a_relation(admin_client):
+    from relations import services as relation_services
+    from relations.models import Relation
+
+    relation = Relation.objects.get(type="contrasts-with")
+    first = first_entry(relation)
+    relation_services.relation_update(relation=relation, data={"note": "changed"})
+    assert revert(admin_client, relation, first).status_code == 302
+    relation.refresh_from_db()
+    assert relation.note == "tables vs keys"
+    assert_reverted(relation, first, version=3)
+
+
+def test_revert_to_a_state_that_refers_to_a_deleted_concept_is_refused(admin_client):
+    gone = new_concept("soon-gone")
+    example = services.example_create(
+        slug="about-soon-gone", name="About it", kind="system", description="d", concepts=[gone]
+    )
+    first = first_entry(example)
+    services.example_update(
+        example=example, data={"concepts": [Concept.objects.get(slug="database")]}
+    )
+    services.concept_delete(concept=gone)
+    entries = Example.history.filter(id=example.pk).count()
+
+    url = entry_url(example, first)
+    response = admin_client.post(url, revert_form(admin_client, url))
+    assert response.status_code == 302
+    [message] = messages_of(admin_client.get(response["Location"]))
+    assert "Not reverted" in message and "'soon-gone'" in message
+    example.refresh_from_db()
+    assert example.version == 2
+    assert list(example.concepts.values_list("slug", flat=True)) == ["database"]
+    assert Example.history.filter(id=example.pk).count() == entries
+
+
+def test_revert_from_a_stale_page_is_refused(admin_client):
+    concept = Concept.objects.get(slug="database")
+    first = first_entry(concept)
+    services.concept_update(concept=concept, data={"summary": "Mine."})
+    url = entry_url(concept, first)
+    form = revert_form(admin_client, url)  # opened at version 2
+    services.concept_update(concept=concept, data={"summary": "Theirs."})
+
+    response = admin_client.post(url, form)
+    assert response.status_code == 302
+    [message] = messages_of(admin_client.get(response["Location"]))
+    assert "someone else changed this concept" in message
+    concept.refresh_from_db()
+    assert (concept.summary, concept.version) == ("Theirs.", 3)
+
+
+def test_revert_needs_the_change_permission(admin_client):
+    from django.contrib.auth.models import Permission
+
+    from tests.concepts.test_admin import concept_form
+
+    viewer = User.objects.create_user("viewer", password="pw-12345-xyz", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_concept"))
+    client = Client()
+    client.force_login(viewer)
+    concept = Concept.objects.get(slug="database")
+    services.concept_update(concept=concept, data={"summary": "Changed."})
+    url = entry_url(concept, latest_entry(concept))
+    assert client.get(url).status_code == 200  # the entry may be looked at
+
+    form = concept_form(concept, summary="Written by a viewer.", opened_at_version="2")
+    assert client.post(url, form).status_code == 403
+    concept.refresh_from_db()
+    assert (concept.summary, concept.version) == ("Changed.", 2)
