@@ -4,13 +4,13 @@ from django.contrib import admin
 
 from concepts import services
 from concepts.models import Category, Concept, Example, Tag
-from kbapi.admin import ServiceAdmin
+from kbapi.admin import ServiceAdmin, ServiceModelAdmin
 from relations.models import Relation
 from relations.services import relation_create, relation_delete, relation_update
 
 
 @admin.register(Category)
-class CategoryAdmin(ServiceAdmin):
+class CategoryAdmin(ServiceModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name", "slug", "description")
     prepopulated_fields = {"slug": ("name",)}
@@ -22,7 +22,7 @@ class CategoryAdmin(ServiceAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(ServiceAdmin):
+class TagAdmin(ServiceModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}

@@ -1,5 +1,9 @@
 """Admin plumbing: every save and delete in the admin goes through the services.
 
+``ServiceModelAdmin`` is the admin of a model without history (categories,
+tags: their History page is Django's log of admin actions); ``ServiceAdmin``
+adds django-simple-history's History pages and Revert for a model with history.
+
 Change forms carry the version they were opened at (a hidden field), and the
 update service compares it with the stored one in its compare-and-set, so a
 stale form is refused with a message instead of saving over a newer version.
@@ -18,9 +22,9 @@ at, which the update service's compare-and-set checks.
 """
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.utils import model_ngettext, unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
@@ -82,7 +86,7 @@ class RevertPreviewForm(forms.ModelForm):
             field.disabled = name != VERSION_FIELD
 
 
-class ServiceAdmin(SimpleHistoryAdmin):
+class ServiceModelAdmin(admin.ModelAdmin):
     """A ModelAdmin whose form saves call ``create_service`` / ``update_service``.
 
     ``service_fields`` are the form fields handed to the services (plain and
@@ -99,23 +103,7 @@ class ServiceAdmin(SimpleHistoryAdmin):
         if "form" not in kwargs and hasattr(self.model, "version"):
             name = f"Versioned{self.form.__name__}"
             kwargs["form"] = type(name, (OpenedAtVersionForm, self.form), {})
-        form = super().get_form(request, obj, change=change, **kwargs)
-        record = to_historic(obj) if obj is not None else None
-        if record is not None:  # the history form view shows an entry
-            attrs = {"entry_initial": self.entry_initial(record)}
-            form = type(f"RevertPreview{form.__name__}", (RevertPreviewForm, form), attrs)
-        return form
-
-    def entry_initial(self, record) -> dict:
-        """The entry's many-to-many links (kept as slugs in ``related``), as form initial."""
-        related = record.related or {}
-        return {
-            field.name: list(
-                field.related_model._default_manager.filter(slug__in=related[field.name])
-            )
-            for field in self.model._meta.many_to_many
-            if field.name in related
-        }
+        return super().get_form(request, obj, change=change, **kwargs)
 
     @staticmethod
     def opened_at_version(form) -> int | None:
@@ -196,6 +184,55 @@ class ServiceAdmin(SimpleHistoryAdmin):
             self.message_user(request, message, level=messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
+    def _stale_message(self, exc: PreconditionFailed) -> str:
+        return STALE_FORM_MESSAGE.format(
+            name=self.model._meta.verbose_name,
+            opened=exc.details.get("expected_version"),
+        )
+
+    def delete_view(self, request, object_id, extra_context=None):
+        # Django runs the delete in a transaction; a refusal has rolled it back here.
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ServiceError as exc:
+            self.message_user(request, refusal_message(exc), level=messages.ERROR)
+            opts = self.opts
+            change = reverse(
+                f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change",
+                args=[object_id],
+            )
+            return HttpResponseRedirect(change)
+
+
+class ServiceAdmin(ServiceModelAdmin, SimpleHistoryAdmin):
+    """``ServiceModelAdmin`` for a model with history: its History pages, and Revert."""
+
+    def __init__(self, model, admin_site):
+        if not hasattr(model._meta, "simple_history_manager_attribute"):
+            raise ImproperlyConfigured(
+                f"{model.__name__} has no history: register it with ServiceModelAdmin."
+            )
+        super().__init__(model, admin_site)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        record = to_historic(obj) if obj is not None else None
+        if record is not None:  # the history form view shows an entry
+            attrs = {"entry_initial": self.entry_initial(record)}
+            form = type(f"RevertPreview{form.__name__}", (RevertPreviewForm, form), attrs)
+        return form
+
+    def entry_initial(self, record) -> dict:
+        """The entry's many-to-many links (kept as slugs in ``related``), as form initial."""
+        related = record.related or {}
+        return {
+            field.name: list(
+                field.related_model._default_manager.filter(slug__in=related[field.name])
+            )
+            for field in self.model._meta.many_to_many
+            if field.name in related
+        }
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
             return self.revert_view(request, object_id, version_id)
@@ -248,25 +285,6 @@ class ServiceAdmin(SimpleHistoryAdmin):
         opts = self.opts
         history = f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_history"
         return HttpResponseRedirect(reverse(history, args=[obj.pk]))
-
-    def _stale_message(self, exc: PreconditionFailed) -> str:
-        return STALE_FORM_MESSAGE.format(
-            name=self.model._meta.verbose_name,
-            opened=exc.details.get("expected_version"),
-        )
-
-    def delete_view(self, request, object_id, extra_context=None):
-        # Django runs the delete in a transaction; a refusal has rolled it back here.
-        try:
-            return super().delete_view(request, object_id, extra_context)
-        except ServiceError as exc:
-            self.message_user(request, refusal_message(exc), level=messages.ERROR)
-            opts = self.opts
-            change = reverse(
-                f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change",
-                args=[object_id],
-            )
-            return HttpResponseRedirect(change)
 
 
 def mark_formsets_saved(formsets) -> None:

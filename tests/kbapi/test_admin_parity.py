@@ -311,3 +311,12 @@ def test_revert_needs_the_change_permission(admin_client):
     assert client.post(url, form).status_code == 403
     concept.refresh_from_db()
     assert (concept.summary, concept.version) == ("Changed.", 2)
+
+
+@pytest.mark.parametrize("model", ["category", "tag"])
+def test_history_page_of_a_model_without_history_is_the_admin_log(admin_client, model):
+    from django.apps import apps
+
+    obj = apps.get_model("concepts", model).objects.first()
+    response = admin_client.get(reverse(f"admin:concepts_{model}_history", args=[obj.pk]))
+    assert response.status_code == 200
