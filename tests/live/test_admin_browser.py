@@ -34,3 +34,42 @@ def test_concept_change_page_shows_examples_relations_and_history(live_app):
         page.wait_for_selector("#content")
         assert "history" in page.title().lower()
         assert outside(page.requests, base) == []
+
+
+def test_concept_is_reverted_from_its_history(live_app):
+    """Edit a concept, then History → its first entry → Revert: the browser posts only the version."""
+    base = live_app.url
+    with browser_page(base) as page:
+        page.goto(f"{base}/admin/login/?next=/admin/concepts/concept/")
+        page.fill("#id_username", live_app.admin_username)
+        page.fill("#id_password", live_app.admin_password)
+        page.click("input[type=submit]")
+        page.wait_for_selector("#changelist")
+
+        page.fill("#searchbar", "flat file")
+        page.press("#searchbar", "Enter")
+        page.click("#result_list a:text-is('Flat file')")
+        page.wait_for_selector("#concept_form")
+        change_url = page.url
+        original = page.input_value("#id_summary")
+        page.fill("#id_summary", "Changed in the browser.")
+        page.click("input[name=_continue]")
+        page.wait_for_selector(".messagelist .success")
+        assert page.input_value("#id_summary") == "Changed in the browser."
+
+        page.click("a.historylink")
+        page.wait_for_selector("#change-history")
+        page.locator("#change-history tbody tr a").last.click()  # the oldest entry
+        page.wait_for_selector("input[name=_save]")
+        assert page.input_value("#id_summary") == original
+        assert page.locator("#id_summary").is_disabled()  # shown, not edited
+        page.screenshot(path=str(ARTIFACTS / "admin-revert.png"), full_page=True)
+        page.click("input[name=_save]")
+        page.wait_for_selector(".messagelist .success")
+        assert "was reverted to entry" in page.inner_text(".messagelist")
+        assert "Reverted to entry" in page.inner_text("#change-history")
+
+        page.goto(change_url)
+        page.wait_for_selector("#concept_form")
+        assert page.input_value("#id_summary") == original
+        assert outside(page.requests, base) == []
