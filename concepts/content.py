@@ -27,6 +27,7 @@ from concepts.services import (
     tag_update,
 )
 from kbapi.services import ServiceError
+from kbapi.text import normalise_value
 from relations.models import Comparison, Relation
 from relations.services import (
     comparison_aspects,
@@ -178,7 +179,12 @@ FIELDS = {
 
 
 def normalise(kind: str, data: dict) -> dict:
-    entry = {**DEFAULTS[kind], **data}
+    """An entry as the services would store it (text policy of ``kbapi.text``, sorted links)."""
+    entry = {key: normalise_value(value) for key, value in {**DEFAULTS[kind], **data}.items()}
+    for aspect in entry.get("aspects") or () if kind == "comparisons" else ():
+        if isinstance(aspect, dict) and isinstance(aspect.get("values"), dict):
+            aspect["name"] = normalise_value(aspect.get("name"))
+            aspect["values"] = {k: normalise_value(v) for k, v in aspect["values"].items()}
     for key in ("tags", "concepts") if kind != "comparisons" else ():
         if isinstance(entry.get(key), list):
             entry[key] = sorted(entry[key])
