@@ -1,12 +1,17 @@
 """Writes change only what they change, and record it on every object they alter."""
 
+import json
+
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 
 from concepts import services
 from concepts.models import Concept, Example, Tag
 from kbapi.services import ServiceError
+from tests.concepts.test_admin import concept_form
 
 
 def detail(slug: str) -> str:
@@ -139,3 +144,19 @@ def test_a_write_to_an_object_deleted_meanwhile_is_a_404(small_kb):
     with pytest.raises(ServiceError) as raised:
         services.tag_update(tag=tag, data={"name": "Structured Query Language"})
     assert raised.value.status_code == 404
+
+
+def test_saving_an_untouched_admin_form_changes_nothing(small_kb):
+    """Browsers submit a textarea with CRLF line endings: no phantom change in history."""
+    user = User.objects.create_superuser("admin-editor", "a@example.com", "pw-12345-xyz")
+    client = Client()
+    client.force_login(user)
+    concept = Concept.objects.get(slug="relational-database")
+    version, rows = state("relational-database")
+    lists = ("aliases", "advantages", "limitations", "use_cases", "traits")
+    form = concept_form(concept, **{name: json.dumps(getattr(concept, name)) for name in lists})
+    form["definition"] = concept.definition.replace("\n", "\r\n")
+    response = client.post(reverse("admin:concepts_concept_change", args=[concept.pk]), form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert state("relational-database") == (version, rows)
+    assert "\r" not in Concept.objects.get(pk=concept.pk).definition
