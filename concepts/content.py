@@ -20,7 +20,9 @@ that base (B), all normalised:
   reported with file, kind, entry and the fields each side changed; the
   database's version is kept unless the caller prefers the files.
 
-``exportkb`` writes the database back in the same format.
+``exportkb --files`` (``export_folder``) is the way back: it writes what
+changed in the database into the files, touching only those entries, for
+review and commit; the next load then finds files and database equal.
 """
 
 import hashlib
@@ -34,6 +36,7 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from concepts import content_files
 from concepts.models import Category, Concept, Example, LoadedEntry, Tag
 from concepts.services import (
     category_create,
@@ -73,6 +76,7 @@ SINGULAR = {
     "relations": "relation",
     "comparisons": "comparison",
 }
+ADDED_FILE = "99-added.yaml"  # where exportkb puts entries created in the database
 
 
 class ContentError(Exception):
@@ -252,6 +256,29 @@ FIELDS = {
 }
 
 
+ORDER = {
+    "categories": ("slug", "name", "description"),
+    "tags": ("slug", "name"),
+    "concepts": (
+        "slug",
+        "name",
+        "aliases",
+        "summary",
+        "definition",
+        "category",
+        "tags",
+        "advantages",
+        "limitations",
+        "use_cases",
+        "source",
+        "traits",
+    ),
+    "examples": ("slug", "name", "kind", "description", "concepts", "language", "code"),
+    "relations": ("source", "type", "target", "note"),
+    "comparisons": ("slug", "title", "summary", "verdict", "concepts", "aspects"),
+}
+
+
 def normalise(kind: str, data: dict) -> dict:
     """An entry as the services would store it (text policy of ``kbapi.text``, sorted links),
     so a file's entry and the database's compare equal when they say the same."""
@@ -271,6 +298,16 @@ def normalise(kind: str, data: dict) -> dict:
         if isinstance(entry.get(key), list):
             entry[key] = sorted(entry[key])
     return entry
+
+
+def compact(kind: str, data: dict) -> dict:
+    """An entry as a file shows it: fields in the usual order, default values left out."""
+    defaults = DEFAULTS[kind]
+    return {
+        name: data[name]
+        for name in ORDER[kind]
+        if name in data and not (name in defaults and data[name] == defaults[name])
+    }
 
 
 # --- reading files ---
@@ -697,6 +734,130 @@ EXPORTERS = {
 def export_document() -> dict:
     """The whole knowledge base in the content format, in a stable order."""
     return {kind: [describe(obj) for obj in qs.all()] for kind, (qs, describe) in EXPORTERS.items()}
+
+
+@dataclass
+class ExportReport:
+    written: int = 0  # entries rewritten with the database's state
+    removed: int = 0  # entries deleted in the database, taken out of their file
+    added: int = 0  # entries created in the database, added to a file
+    files: list[str] = field(default_factory=list)  # the files changed
+    whole: list[str] = field(default_factory=list)  # of those, written whole
+    pending: list[str] = field(default_factory=list)  # file changes loadkb has not loaded yet
+    conflicts: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    def __str__(self) -> str:
+        lead = "Dry run, nothing written. " if self.dry_run else ""
+        if not self.files:
+            text = f"{lead}The content files already hold the database's changes."
+        else:
+            verb = "Would write" if self.dry_run else "Wrote"
+            text = (
+                f"{lead}{verb} the database's changes into {', '.join(self.files)}: "
+                f"{self.written} entries changed, {self.removed} removed, {self.added} added."
+            )
+        if self.whole:
+            text += f" Written whole (layout not kept): {', '.join(self.whole)}."
+        if self.pending:
+            text += (
+                f"\n{len(self.pending)} change(s) in the files are not loaded yet "
+                "(left as they are; loadkb applies them):\n  " + "\n  ".join(self.pending)
+            )
+        return text
+
+
+def export_folder(
+    folder: Path = CONTENT_DIR,
+    *,
+    prefer_database: bool = False,
+    dry_run: bool = False,
+    added_file: str = ADDED_FILE,
+) -> ExportReport:
+    """Write what changed in the database since the last load into the files of ``folder``.
+
+    Each entry goes into the file that has it (or had it when last loaded); entries
+    created in the database go into ``added_file``; entries deleted there leave their file.
+    Changes made in the files and not loaded yet are left alone; where both sides changed
+    an entry, the file is left as it is and the conflict reported, unless
+    ``prefer_database``. Lines of entries that did not change are kept byte for byte.
+    """
+    entries = read_entries(folder, allow_empty=True)
+    files = {entry.where: entry for entry in entries}
+    base = {(b.kind, b.key): b for b in LoadedEntry.objects.all()}
+    stored = database_entries()
+    report = ExportReport(dry_run=dry_run)
+    replace: dict[str, dict] = {}
+    add: dict[str, list] = {}
+    for where, entry in files.items():
+        f, b, d = entry.data, base.get(where), stored.get(where)
+        if d == f:
+            continue
+        file_unchanged = b is not None and digest(f) == b.digest
+        db_unchanged = b is not None and d is not None and digest(d) == b.digest
+        if not file_unchanged and (db_unchanged or (b is None and d is None)):
+            report.pending.append(f"{entry.label}: {'new' if b is None else 'changed'} in the file")
+            continue
+        if not file_unchanged:
+            what = (
+                "deleted in the database, changed in the file"
+                if d is None
+                else "in the database but never loaded from the files, and different"
+                if b is None
+                else "changed in the file and in the database"
+            )
+            kept = "the database's is written" if prefer_database else "the file is left as it is"
+            report.conflicts.append(f"{entry.label}: {what}; {kept}")
+            if not prefer_database:
+                continue
+        replace.setdefault(entry.file, {})[where] = d
+        if d is None:
+            report.removed += 1
+        else:
+            report.written += 1
+    for where, d in stored.items():
+        if where in files:
+            continue
+        b = base.get(where)
+        if b is not None and digest(d) == b.digest:
+            report.pending.append(f"{_label(b.file, *where)}: removed from the file")
+            continue
+        if b is not None:
+            kept = "the database's is written" if prefer_database else "the file is left as it is"
+            report.conflicts.append(
+                f"{_label(b.file, *where)}: removed from the file, edited in the database; {kept}"
+            )
+            if not prefer_database:
+                continue
+        target = b.file if b is not None and (folder / b.file).exists() else added_file
+        add.setdefault(target, []).append((where[0], d))
+        report.added += 1
+    for name in sorted({*replace, *add}):
+        path = folder / name
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        result = content_files.rewrite(
+            text,
+            key_of=entry_key,
+            replace=replace.get(name, {}),
+            add=add.get(name, []),
+            compact=compact,
+            normalise=normalise,
+            flow=_one_line,
+        )
+        if result.text == text:
+            continue
+        report.files.append(name)
+        if result.whole:
+            report.whole.append(name)
+        if not dry_run:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(result.text, encoding="utf-8")
+    return report
+
+
+def _one_line(kind: str, data: dict) -> bool:
+    """Relations go on one line in a file of their own kind, as the files write them."""
+    return kind == "relations" and content_files.fits_one_line(compact(kind, data), 4)
 
 
 class _BlockStyleDumper(yaml.SafeDumper):

@@ -6,6 +6,7 @@ database did not; where both changed it reports the conflict and keeps D.
 Idempotent, all or nothing for errors in the files, and clear about what is wrong.
 """
 
+import difflib
 import shutil
 from io import StringIO
 
@@ -24,7 +25,7 @@ from concepts.services import (
 )
 from kbapi.kb_version import get_version
 from relations.models import Comparison, Relation
-from relations.services import relation_delete
+from relations.services import relation_delete, relation_update
 from tests.conftest import FIXTURE_CONTENT
 
 MODELS_WITH_HISTORY = (Concept, Example, Relation, Comparison)
@@ -48,6 +49,12 @@ def load(folder, *args) -> tuple[str, str]:
     """``manage.py loadkb folder *args``: (stdout, stderr)."""
     out, err = StringIO(), StringIO()
     call_command("loadkb", str(folder), *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def export(folder, *args) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command("exportkb", "--files", str(folder), *args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 
 
@@ -434,3 +441,107 @@ def test_unknown_top_level_key_names_the_file(db, tmp_path):
     (tmp_path / "odd.yaml").write_text("widgets: []\n")
     with pytest.raises(CommandError, match="odd.yaml: top level"):
         call_command("loadkb", str(tmp_path))
+
+
+# --- exportkb --files: the database's changes back into the files, for review ---
+
+
+def files_of(folder) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    diff = difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+    return [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+
+
+def test_export_with_nothing_changed_leaves_the_files_as_they_are(loaded):
+    before = files_of(loaded)
+    out, err = export(loaded)
+    assert out == "The content files already hold the database's changes.\n" and not err
+    assert files_of(loaded) == before
+
+
+def test_export_writes_the_database_edits_into_their_files_and_touches_nothing_else(loaded):
+    api_edit_summary()
+    relation = Relation.objects.get(source__slug="relational-database", type="contrasts-with")
+    relation_update(relation=relation, data={"note": "rows vs keys"})
+    example_delete(example=Example.objects.get(slug="redis"))
+    concept_create(
+        slug="graph-database",
+        name="Graph database",
+        summary="Nodes and edges.",
+        definition="Data as nodes\nand the edges between them.",
+        category=Category.objects.get(slug="database-type"),
+        tags=[Tag.objects.get(slug="nosql")],
+        source="Week 1 › Non-relational Databases",
+    )
+    before = (loaded / "10-databases.yaml").read_text()
+    out, err = export(loaded)
+    assert out == (
+        "Wrote the database's changes into 10-databases.yaml, 99-added.yaml: "
+        "2 entries changed, 1 removed, 1 added.\n"
+    )
+    assert not err
+    assert changed_lines(before, (loaded / "10-databases.yaml").read_text()) == [
+        "-    summary: An organised collection of data built for storing, finding and changing it.",
+        "+    summary: Edited through the API.",
+        "-  - slug: redis",
+        "-    name: Redis",
+        "-    kind: system",
+        "-    description: An in-memory key-value store.",
+        "-    concepts: [key-value-store]",
+        "-  - {source: relational-database, type: contrasts-with, target: key-value-store, "
+        "note: tables vs keys}",
+        "+  - {source: relational-database, type: contrasts-with, target: key-value-store, "
+        "note: rows vs keys}",
+    ]
+    assert (loaded / "99-added.yaml").read_text() == (
+        "concepts:\n"
+        "  - slug: graph-database\n"
+        "    name: Graph database\n"
+        "    summary: Nodes and edges.\n"
+        "    definition: |\n"
+        "      Data as nodes\n"
+        "      and the edges between them.\n"
+        "    category: database-type\n"
+        "    tags: [nosql]\n"
+        "    source: Week 1 › Non-relational Databases\n"
+    )
+    # and the next load finds files and database equal: no conflict, no write
+    written = state()
+    out, err = load(loaded)
+    assert not err and out.startswith("The knowledge base is up to date")
+    after = state()
+    assert (after["objects"], after["history"]) == (written["objects"], written["history"])
+    assert LoadedEntry.objects.get(kind="concepts", key="graph-database").file == "99-added.yaml"
+    assert not LoadedEntry.objects.filter(kind="examples", key="redis").exists()
+    assert load(loaded)[0] == "The knowledge base is up to date (15 entries unchanged).\n"
+
+
+def test_export_leaves_file_changes_not_yet_loaded_and_reports_conflicts(loaded):
+    edit(loaded, "aliases: [KV store]", "aliases: [KV]")  # in the file only: not loaded yet
+    api_edit_summary()  # and database: changed on both sides
+    edit(loaded, "aliases: [DB]", "aliases: [DB, data store]")
+    before = files_of(loaded)
+    out, err = export(loaded)
+    assert "10-databases.yaml: concept 'key-value-store': changed in the file" in out
+    assert (
+        "CONFLICT 10-databases.yaml: concept 'database': changed in the file and in the "
+        "database; the file is left as it is" in err
+    )
+    assert files_of(loaded) == before
+    export(loaded, "--prefer-database")
+    text = (loaded / "10-databases.yaml").read_text()
+    assert "summary: Edited through the API." in text and "aliases: [DB]\n" in text
+    assert "aliases: [KV]\n" in text  # still the file's, and loaded next
+    out, err = load(loaded)
+    assert not err and "concepts: 0 created, 1 updated" in out
+    assert Concept.objects.get(slug="key-value-store").aliases == ["KV"]
+
+
+def test_export_to_standard_output_and_to_a_folder_still_work(small_kb, tmp_path, capsys):
+    call_command("exportkb")
+    assert "slug: key-value-store" in capsys.readouterr().out
+    call_command("exportkb", output=tmp_path)
+    assert "slug: key-value-store" in (tmp_path / "kb.yaml").read_text()

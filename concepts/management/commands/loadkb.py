@@ -58,7 +58,8 @@ class Command(BaseCommand):
             for line in report.conflicts:
                 self.stderr.write(self.style.WARNING(f"  CONFLICT {line}"))
             self.stderr.write(
-                "Settle them: make the file say what the database says, or load the files' "
-                "version with `manage.py loadkb --prefer-files` (or --prefer-files-for ENTRY)."
+                "Settle them: `manage.py exportkb --files --prefer-database` writes the database's "
+                "version into the files; `manage.py loadkb --prefer-files` (or --prefer-files-for "
+                "ENTRY) loads the files' version."
             )
         self.stdout.write(str(report))
