@@ -2,10 +2,13 @@
 
 ``python -m bench.loadgen URL -c 16 -d 3 [-H 'Name: value'] [-m PATCH -b BODY]``
 prints JSON: requests, rps, p50_ms, p99_ms, errors (non-2xx/3xx or broken).
+A ``%d`` in BODY is replaced by a new number in each request (so each write changes
+something).
 """
 
 import argparse
 import asyncio
+import itertools
 import json
 import time
 from urllib.parse import urlsplit
@@ -22,12 +25,12 @@ def build_request(url: str, method: str, headers: list[str], body: str) -> tuple
     return parts.hostname, parts.port or 80, raw
 
 
-async def worker(host, port, raw, deadline, latencies, errors):
+async def worker(host, port, raw, deadline, latencies, errors, counter):
     reader, writer = await asyncio.open_connection(host, port)
     try:
         while time.perf_counter() < deadline:
             started = time.perf_counter()
-            writer.write(raw)
+            writer.write(raw(next(counter)))
             head = await reader.readuntil(b"\r\n\r\n")
             status = int(head.split(b" ", 2)[1])
             length = 0
@@ -45,13 +48,25 @@ async def worker(host, port, raw, deadline, latencies, errors):
 
 
 async def run(url, connections, duration, method, headers, body):
-    host, port, raw = build_request(url, method, headers, body)
+    if "%d" in body:
+        target = build_request(url, method, headers, body)[:2]
+
+        def raw(n):
+            return build_request(url, method, headers, body.replace("%d", str(n)))[2]
+    else:
+        *target, fixed = build_request(url, method, headers, body)
+
+        def raw(n):
+            return fixed
+
+    host, port = target
+    counter = itertools.count(1)
     latencies: list[float] = []
     errors: list[int] = []
     started = time.perf_counter()
     deadline = started + duration
     await asyncio.gather(
-        *(worker(host, port, raw, deadline, latencies, errors) for _ in range(connections))
+        *(worker(host, port, raw, deadline, latencies, errors, counter) for _ in range(connections))
     )
     elapsed = time.perf_counter() - started
     latencies.sort()

@@ -115,7 +115,7 @@ def load(url, *, connections=CONNECTIONS, duration=DURATION, headers=(), method=
         script = None
         if method != "GET":
             with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-                script.write(f"wrk.method = {json.dumps(method)}\nwrk.body = {json.dumps(body)}\n")
+                script.write(WRK_WRITE.format(method=json.dumps(method), body=json.dumps(body)))
             cmd += ["-s", script.name]
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60)
         out = done.stdout
@@ -135,6 +135,17 @@ def load(url, *, connections=CONNECTIONS, duration=DURATION, headers=(), method=
     cmd += ["-m", method, "-b", body] + [arg for h in headers for arg in ("-H", h)]
     out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=duration + 60)
     return json.loads(out.stdout)
+
+
+# A write's body may hold one %d: each request puts a new number there, so every
+# request changes the object (a write that changes nothing writes nothing).
+WRK_WRITE = """wrk.method = {method}
+local template, n = {body}, 0
+request = function()
+  n = n + 1
+  return wrk.format(nil, nil, nil, string.format(template, n))
+end
+"""
 
 
 def measured(url, **options) -> dict:
@@ -351,7 +362,7 @@ def measure(server: Server, names, token: str, mode: str, pairs=None) -> list[di
         headers, method, body, path = [], "GET", "", spec
         if spec.startswith("PATCH "):
             method, path = "PATCH", spec[6:]
-            body = json.dumps({"summary": "Benchmarked: a set of properties of transactions."})
+            body = json.dumps({"summary": "Benchmarked: a set of properties of transactions, %d."})
             headers = [f"Authorization: Token {token}", "Content-Type: application/json"]
         if name == "detail 304":
             headers = [f"If-None-Match: {notes['etag']}"]

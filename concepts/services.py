@@ -45,8 +45,10 @@ def category_update(*, category: Category, data: dict, **context) -> Category:
 
 
 def category_delete(*, category: Category, **context) -> None:
-    concepts = list(category.concepts.values_list("slug", flat=True))
-    delete_instance(category, dependents={"concepts": concepts}, **context)
+    def dependents():
+        return {"concepts": sorted(category.concepts.values_list("slug", flat=True))}
+
+    delete_instance(category, dependents=dependents, **context)
 
 
 def tag_create(*, slug: str, name: str, actor=None, change_message: str = "") -> Tag:
@@ -60,7 +62,8 @@ def tag_update(*, tag: Tag, data: dict, **context) -> Tag:
 
 
 def tag_delete(*, tag: Tag, **context) -> None:
-    """Deleting a label loses no knowledge: it is only taken off its concepts."""
+    """Deleting a label loses no knowledge: it is taken off its concepts (each gets a history
+    entry and a new version)."""
     delete_instance(tag, **context)
 
 
@@ -123,7 +126,7 @@ def concept_delete(
 ) -> None:
     delete_instance(
         concept,
-        dependents=concept_dependents(concept=concept),
+        dependents=lambda: concept_dependents(concept=concept),
         expected_version=expected_version,
         actor=actor,
         change_message=change_message,
@@ -188,6 +191,8 @@ def example_delete(
 
 
 def _require_concepts(concepts: list[Concept]) -> None:
+    """The rule that an example needs a concept; under concurrency, the services lock the
+    concepts it names and a concept's delete locks the concept before it counts examples."""
     from django.core.exceptions import ValidationError
 
     if not concepts:

@@ -13,9 +13,9 @@ body, and related data a detail embeds, such as a concept's relations), so a
 - ``If-Match`` (PUT/PATCH/DELETE, and the revert action; strong comparison;
   ``*`` matches any existing object) must match the tag of the current
   representation of the object, else ``412`` and nothing changes. The version
-  is then handed to the service, whose compare-and-set UPDATE filtered on it
-  (``kbapi.services.claim_version``) keeps a concurrent writer from slipping
-  in between. A malformed ``If-Match`` (not ``*`` and not a list of quoted
+  is then handed to the service, which locks the row and compares the stored
+  version with it (``kbapi.services.lock``), so a concurrent writer cannot
+  slip in between. A malformed ``If-Match`` (not ``*`` and not a list of quoted
   tags) is a client bug, so it gets ``400`` rather than a ``412`` that would
   send the client round a refetch loop.
 - ``REQUIRE_IF_MATCH`` (setting, off by default): writes without ``If-Match``
@@ -105,9 +105,12 @@ class ConditionalMixin:
         self.conditional_object = instance = self.get_object()
         return Response(self.get_serializer(instance).data)
 
+    def representation(self, instance) -> dict:
+        return self.get_serializer(instance).data
+
     def current_etag(self, instance) -> str:
         """The tag a GET of this object would carry now (the same representation)."""
-        data = self.get_serializer(instance).data
+        data = self.representation(instance)
         renderer = self.request.accepted_renderer
         content = renderer.render(
             data, self.request.accepted_media_type, self.get_renderer_context()

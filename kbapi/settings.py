@@ -109,6 +109,14 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # connection can stay open (opening one costs more than the queries of a read).
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 300)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Writers from several workers: each write transaction takes SQLite's write lock when
+    # it begins (IMMEDIATE), so two never both read and then both try to upgrade (which
+    # SQLite answers at once with "database is locked"); a writer waits its turn for up
+    # to DATABASE_BUSY_TIMEOUT seconds. Every check of the write path then runs under
+    # the lock it acts under.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE", timeout=env_int("DATABASE_BUSY_TIMEOUT", 20)
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
         "DATABASE_CONNECT_TIMEOUT", 5

@@ -3,6 +3,8 @@
 from collections.abc import Callable
 
 from rest_framework import viewsets
+from rest_framework.generics import get_object_or_404
+from rest_framework.response import Response
 
 from kbapi.conditional import ConditionalMixin
 from kbapi.renderers import JSONRenderer
@@ -10,6 +12,7 @@ from kbapi.strict import check_types
 
 CHANGE_MESSAGE_HEADER = "HTTP_X_CHANGE_MESSAGE"
 CHANGE_MESSAGE_MAX = 500
+WRITE_ACTIONS = frozenset({"update", "partial_update", "destroy"})
 
 
 class JSONOptionsMixin:
@@ -49,6 +52,29 @@ class ServiceModelViewSet(JSONOptionsMixin, ConditionalMixin, viewsets.ModelView
     def versioned_context(self, instance) -> dict:
         """The write context plus the version ``If-Match`` pins (see kbapi.conditional)."""
         return {**self.write_context(), "expected_version": self.expected_version(instance)}
+
+    def get_object(self):
+        if self.action not in WRITE_ACTIONS:
+            return super().get_object()
+        lookup = self.lookup_url_kwarg or self.lookup_field
+        queryset = self.get_queryset().model._default_manager.all()
+        obj = get_object_or_404(queryset, **{self.lookup_field: self.kwargs[lookup]})
+        self.check_object_permissions(self.request, obj)
+        return obj  # the row alone: the service reads it again under its lock
+
+    def representation(self, instance) -> dict:
+        """What a GET of ``instance`` answers now: the body of a write's answer, and what
+        ``If-Match`` is compared with."""
+        fresh = self.get_queryset().get(pk=instance.pk)
+        self.conditional_object = fresh
+        return self.get_serializer(fresh).data
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        self.perform_update(serializer)
+        return Response(self.representation(serializer.instance))
 
     def perform_create(self, serializer):
         serializer.instance = type(self).create_service(

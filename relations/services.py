@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from concepts.models import Concept
-from kbapi.services import create_instance, delete_instance, update_instance
+from kbapi.services import create_instance, delete_instance, lock_references, update_instance
+from kbapi.text import normalise_text
 
 from .models import Aspect, AspectValue, Comparison, ComparisonItem, Relation
 
@@ -69,7 +70,9 @@ def comparison_create(
     actor=None,
     change_message: str = "",
 ) -> Comparison:
+    aspects = _normalised_aspects(aspects)
     _validate_rows(concepts, aspects)
+    lock_references(Comparison, {}, {"concepts": concepts})
     data = {"slug": slug, "title": title, "summary": summary, "verdict": verdict}
     comparison = create_instance(
         Comparison,
@@ -96,20 +99,24 @@ def comparison_update(
     if unknown:
         raise TypeError(f"Unknown fields: {sorted(unknown)}")
     plain = {k: v for k, v in data.items() if k in COMPARISON_FIELDS}
-    rows_given = "concepts" in data or "aspects" in data
+    stored = comparison_snapshot(comparison_concepts(comparison), comparison_aspects(comparison))
     concepts = data.get("concepts") or comparison_concepts(comparison)
-    aspects = data.get("aspects") or comparison_aspects(comparison)
-    if rows_given:
+    aspects = _normalised_aspects(data.get("aspects") or comparison_aspects(comparison))
+    snapshot = comparison_snapshot(concepts, aspects)
+    rows_changed = snapshot != stored
+    if rows_changed:
         _validate_rows(concepts, aspects)
+        lock_references(Comparison, {}, {"concepts": concepts})
     comparison = update_instance(
         comparison,
         data=plain,
         expected_version=expected_version,
         actor=actor,
         change_message=change_message,
-        history_related=comparison_snapshot(concepts, aspects),
+        history_related=snapshot,
+        related_changed=rows_changed,
     )
-    if rows_given:
+    if rows_changed:
         comparison.items.all().delete()
         comparison.aspects.all().delete()
         _write_rows(comparison, concepts, aspects)
@@ -148,6 +155,20 @@ def comparison_aspects(comparison: Comparison) -> list[dict]:
     return [
         {"name": aspect.name, "values": {v.concept.slug: v.value for v in aspect.values.all()}}
         for aspect in comparison.aspects.prefetch_related("values__concept")
+    ]
+
+
+def _normalised_aspects(aspects: Sequence[AspectInput]) -> list[dict]:
+    """Aspect names and values under the services' text policy (``kbapi.text``)."""
+    return [
+        {
+            "name": normalise_text(str(aspect["name"])),
+            "values": {
+                slug: normalise_text(text) if isinstance(text, str) else text
+                for slug, text in dict(aspect["values"]).items()
+            },
+        }
+        for aspect in aspects
     ]
 
 

@@ -94,6 +94,15 @@ class ConceptViewSet(HistoryMixin, ServiceModelViewSet):
         self.conditional_object, data = found
         return Response(data)
 
+    def representation(self, instance) -> dict:
+        if self.request.query_params or self.request.accepted_renderer.format != "json":
+            return super().representation(instance)
+        found = selectors.concept_detail_plain(
+            instance.slug, url_for=partial(object_url, self.request)
+        )
+        self.conditional_object, data = found
+        return data
+
     @staticmethod
     def plain_brief_list(request) -> bool:
         """The brief JSON list with no reshaping asked for: served from plain rows."""

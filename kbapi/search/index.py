@@ -27,37 +27,70 @@ TRIGRAM_VOCAB = "search_fts_keys_vocab"
 NAMES_TABLE = "search_fts_names"
 
 
+# The fields each kind of document is built from (its own, and the links it names).
+DOCUMENT_FIELDS = {
+    Concept: {"slug", "name", "aliases", "summary", "definition", "tags"}
+    | {"advantages", "limitations", "use_cases"},
+    Example: {"slug", "name", "description", "code", "language", "concepts"},
+    Comparison: {"slug", "title", "summary", "verdict"},
+}
+
+
 @receiver(object_written)
-def keep_index_in_step(sender, instance, action, **kwargs):
-    for kind, ids, without in _affected(instance, action):
+def keep_index_in_step(sender, instance, action, fields=None, **kwargs):
+    for kind, ids, without in _affected(instance, action, fields):
         reindex(kind, ids, without=without)
 
 
-def _affected(instance, action):
-    """(kind, object ids, object being deleted) for every document the write touches."""
+def _affected(instance, action, fields):
+    """(kind, object ids, object being deleted) for every document the write touches;
+    ``fields`` (None: any) are what an update changed."""
     deleting = instance if action == "delete" else None
+
+    def changed(*names):
+        return fields is None or not fields.isdisjoint(names)
+
     if isinstance(instance, Concept):
-        yield Kind.CONCEPT, [instance.pk], deleting
-        example_ids = list(instance.examples.values_list("pk", flat=True))
-        if example_ids:
-            yield Kind.EXAMPLE, example_ids, deleting
-    elif isinstance(instance, Example):
+        if changed(*DOCUMENT_FIELDS[Concept]):
+            yield Kind.CONCEPT, [instance.pk], deleting
+        if changed("name"):  # an example's document names its concepts
+            example_ids = list(instance.examples.values_list("pk", flat=True))
+            if example_ids:
+                yield Kind.EXAMPLE, example_ids, deleting
+    elif isinstance(instance, Example) and changed(*DOCUMENT_FIELDS[Example]):
         yield Kind.EXAMPLE, [instance.pk], deleting
-    elif isinstance(instance, Comparison):
+    elif isinstance(instance, Comparison) and changed(*DOCUMENT_FIELDS[Comparison]):
         yield Kind.COMPARISON, [instance.pk], deleting
-    elif isinstance(instance, Tag) and action != "create":
+    elif isinstance(instance, Tag) and action != "create" and changed("name"):
         concept_ids = list(instance.concepts.values_list("pk", flat=True))
         if concept_ids:
             yield Kind.CONCEPT, concept_ids, deleting
 
 
 def reindex(kind: str, ids: Iterable[int], *, without=None) -> None:
-    """Rebuild the documents of these objects; ``without`` is an object about to be deleted."""
+    """Rebuild the documents of these objects; ``without`` is an object about to be deleted.
+
+    A document whose names are unchanged (most edits) is updated in place, so its
+    name rows and trigram keys, which derive from the names alone, stay as they are.
+    """
     ids = list(ids)
     docs = [doc for doc in BUILDERS[kind](ids, without) if doc.object_id != _pk(without, kind)]
-    stale = list(
-        SearchDocument.objects.filter(kind=kind, object_id__in=ids).values_list("pk", flat=True)
-    )
+    existing = {
+        row["object_id"]: row
+        for row in SearchDocument.objects.filter(kind=kind, object_id__in=ids).values(
+            "pk", "object_id", "names"
+        )
+    }
+    kept = []
+    for doc in docs:
+        row = existing.get(doc.object_id)
+        if row is not None and row["names"] == doc.names:
+            doc.pk = row["pk"]
+            kept.append(doc)
+            del existing[doc.object_id]
+    if kept:
+        SearchDocument.objects.bulk_update(kept, ["slug", "title", "summary", "body"])
+    stale = [row["pk"] for row in existing.values()]
     stale_names = []
     if stale:
         stale_names = list(
@@ -65,10 +98,12 @@ def reindex(kind: str, ids: Iterable[int], *, without=None) -> None:
         )
         SearchName.objects.filter(pk__in=stale_names).delete()
         SearchDocument.objects.filter(pk__in=stale).delete()
-    created = SearchDocument.objects.bulk_create(docs)
+    new = [doc for doc in docs if doc.pk is None]
+    created = SearchDocument.objects.bulk_create(new) if new else []
     names = SearchName.objects.bulk_create(name for doc in created for name in _names(doc))
-    _write_backend(stale, created)
-    _write_names(stale_names, names)
+    _write_backend(stale, created, kept)
+    if stale_names or names:
+        _write_names(stale_names, names)
 
 
 def rebuild() -> int:
@@ -189,31 +224,40 @@ def _comparisons(ids, without):
 BUILDERS = {Kind.CONCEPT: _concepts, Kind.EXAMPLE: _examples, Kind.COMPARISON: _comparisons}
 
 
-def _write_backend(stale: list[int], created: list[SearchDocument]) -> None:
-    if connection.vendor == "postgresql" and created:
-        SearchDocument.objects.filter(pk__in=[d.pk for d in created]).update(
+def _write_backend(
+    stale: list[int], created: list[SearchDocument], kept: list[SearchDocument]
+) -> None:
+    """The full-text side: PostgreSQL's vectors, or SQLite's FTS5 rows (``kept`` documents
+    have new text but the same names, so their trigram keys stay)."""
+    written = created + kept
+    if connection.vendor == "postgresql" and written:
+        SearchDocument.objects.filter(pk__in=[d.pk for d in written]).update(
             vector=SearchVector("names", weight="A", config="english")
             + SearchVector("summary", weight="B", config="english")
             + SearchVector("body", weight="C", config="english")
         )
     elif connection.vendor == "sqlite":
-        _write_fts(stale, created)
+        _write_fts(stale, created, kept)
 
 
-def _write_fts(stale: list[int], created: list[SearchDocument]) -> None:
+def _write_fts(stale: list[int], created: list[SearchDocument], kept: list[SearchDocument]) -> None:
     # Rowids of new documents are cleared too: a flushed table may reuse ids the FTS
     # tables (which a flush does not empty) still hold.
     gone = stale + [d.pk for d in created]
+    rewritten = gone + [d.pk for d in kept]
     with connection.cursor() as cursor:
+        if rewritten:
+            marks = ",".join("%s" for _ in rewritten)
+            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", rewritten)
         if gone:
             marks = ",".join("%s" for _ in gone)
-            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", gone)
             cursor.execute(f"DELETE FROM {TRIGRAM_TABLE} WHERE rowid IN ({marks})", gone)
-        if created:
+        if created or kept:
             cursor.executemany(
                 f"INSERT INTO {FTS_TABLE} (rowid, names, summary, body) VALUES (%s, %s, %s, %s)",
-                [(d.pk, d.names, d.summary, d.body) for d in created],
+                [(d.pk, d.names, d.summary, d.body) for d in created + kept],
             )
+        if created:
             cursor.executemany(
                 f"INSERT INTO {TRIGRAM_TABLE} (rowid, keys) VALUES (%s, %s)",
                 [(d.pk, d.keys) for d in created],

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.views import APIView
 
-from concepts.models import Category, Concept, Example, Tag
+from concepts.models import Category, Concept, Example, LoadedEntry, Tag
 from relations.models import Aspect, AspectValue, Comparison, ComparisonItem, Relation
 
 RESOURCES = ("category", "tag", "concept", "example", "relation", "comparison")
@@ -34,6 +34,9 @@ def responses(client) -> dict[str, bytes]:
 
 
 def empty_the_knowledge_base():
+    """As a fresh database is: no content, and no record of a load (without that, loadkb
+    would take the missing rows for deletions made in the database, and keep them deleted)."""
+    LoadedEntry.objects.all().delete()
     for model in (AspectValue, Aspect, ComparisonItem, Comparison, Relation, Example, Concept):
         model.objects.all().delete()
     Tag.objects.all().delete()

@@ -79,3 +79,24 @@ def test_the_serializer_detail_is_pinned_too(anon, many):
     relations out and in, comparisons."""
     url = reverse("concept-detail", args=["relational-database"])
     assert count_queries(anon, f"{url}?format=json") == 6
+
+
+# A concept PATCH of one field: permissions (2), the row, then in the service the row
+# again under its lock, its tags (the history row's links), the UPDATE and the history
+# INSERT, the search document rebuilt in place (the concept and its tags, the document,
+# its update, and the full-text row: SQLite rewrites the FTS5 row, PostgreSQL the
+# vector), and the answer in one query. The test's own transaction adds a savepoint.
+PATCH_QUERIES = {"sqlite": 16, "postgresql": 15}
+
+
+@pytest.mark.parametrize("if_match", [False, True])
+def test_a_concept_patch_runs_a_pinned_number_of_queries(editor, kb, if_match):
+    url = reverse("concept-detail", args=["acid"])
+    headers = {"HTTP_IF_MATCH": editor.get(url)["ETag"]} if if_match else {}
+    with CaptureQueriesContext(connection) as queries:
+        response = editor.patch(
+            url, {"summary": "All or nothing, and kept."}, format="json", **headers
+        )
+    assert response.status_code == 200, response.content
+    expected = PATCH_QUERIES[connection.vendor] + if_match  # If-Match: the current tag
+    assert len(queries) == expected <= 21, [q["sql"][:120] for q in queries]
