@@ -256,6 +256,7 @@ class ServiceAdmin(ServiceModelAdmin, SimpleHistoryAdmin):
         ):
             raise PermissionDenied
         version = forms.IntegerField(required=False, min_value=0)
+        before = obj.version
         try:
             with transaction.atomic(using=router.db_for_write(self.model)):
                 reverted = revert_to(
@@ -266,7 +267,8 @@ class ServiceAdmin(ServiceModelAdmin, SimpleHistoryAdmin):
                     expected_version=version.clean(request.POST.get(VERSION_FIELD)),
                     actor=request.user,
                 )
-                self.log_change(request, reverted, revert_message(record))
+                if reverted.version != before:
+                    self.log_change(request, reverted, revert_message(record))
         except PreconditionFailed as exc:
             message = STALE_REVERT_MESSAGE.format(
                 name=self.opts.verbose_name, opened=exc.details.get("expected_version")
@@ -277,11 +279,12 @@ class ServiceAdmin(ServiceModelAdmin, SimpleHistoryAdmin):
             reason = getattr(exc, "message", None) or "; ".join(exc.messages)
             self.message_user(request, f"Not reverted: {reason}", level=messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
-        self.message_user(
-            request,
-            f"The {self.opts.verbose_name} “{reverted}” was reverted to entry {record.history_id}.",
-            level=messages.SUCCESS,
-        )
+        name, entry = self.opts.verbose_name, record.history_id
+        if reverted.version == before:  # the update service wrote nothing
+            message = f"The {name} “{reverted}” already is as entry {entry} recorded it."
+        else:
+            message = f"The {name} “{reverted}” was reverted to entry {entry}."
+        self.message_user(request, message, level=messages.SUCCESS)
         opts = self.opts
         history = f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_history"
         return HttpResponseRedirect(reverse(history, args=[obj.pk]))

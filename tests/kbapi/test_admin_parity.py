@@ -183,7 +183,7 @@ def assert_reverted(obj, record, version: int) -> None:
 def test_revert_of_a_concept_restores_fields_and_tags(admin_client):
     concept = Concept.objects.get(slug="key-value-store")
     first = first_entry(concept)
-    services.concept_update(
+    concept = services.concept_update(
         concept=concept, data={"summary": "Changed.", "tags": []}, change_message="edit"
     )
     assert concept.version == 2
@@ -320,3 +320,17 @@ def test_history_page_of_a_model_without_history_is_the_admin_log(admin_client, 
     obj = apps.get_model("concepts", model).objects.first()
     response = admin_client.get(reverse(f"admin:concepts_{model}_history", args=[obj.pk]))
     assert response.status_code == 200
+
+
+def test_revert_to_the_state_it_has_changes_nothing(admin_client):
+    concept = Concept.objects.get(slug="database")
+    latest = latest_entry(concept)
+    entries = Concept.history.filter(id=concept.pk).count()
+
+    response = revert(admin_client, concept, latest)
+    assert response.status_code == 302
+    [message] = messages_of(admin_client.get(response["Location"]))
+    assert f"already is as entry {latest.history_id} recorded it" in message
+    concept.refresh_from_db()
+    assert concept.version == 1
+    assert Concept.history.filter(id=concept.pk).count() == entries
