@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # outermost: it sees every response, the guards' and the error handlers' included
+    "kbapi.caching.CachePolicyMiddleware",
     "kbapi.guards.RequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
