@@ -180,6 +180,13 @@ RESPONSE_HEADERS = {
         "schema": {"type": "string"},
     },
 }
+# Every other read is tagged by the caching policy (kbapi.caching) from its body alone.
+BODY_ETAG = {
+    "ETag": {
+        "description": "Strong entity tag of this representation: a digest of its bytes.",
+        "schema": {"type": "string"},
+    },
+}
 
 
 def _header(name: str, description: str) -> dict:
@@ -200,17 +207,26 @@ IF_MATCH = _header(
 
 
 def add_conditional_headers(result, generator, request, public):
-    """drf-spectacular hook: document ETag, Last-Modified, If-*, 304 on the detail operations."""
+    """drf-spectacular hook: document ETag, If-None-Match and 304 on every read, and
+    Last-Modified, If-Modified-Since, If-Match on the detail operations."""
     for path, path_item in result.get("paths", {}).items():
         detail = DETAIL_PATH_RE.search(path) is not None
         for method, operation in path_item.items():
             responses = operation.get("responses", {})
-            if detail and method == "get":
-                operation.setdefault("parameters", []).extend([IF_NONE_MATCH, IF_MODIFIED_SINCE])
-                responses["304"] = {"description": "Not modified: the client's copy is current."}
-            elif detail and method in ("put", "patch", "delete", "post"):
+            if method == "get":
+                tags = RESPONSE_HEADERS if detail else BODY_ETAG
+                parameters = [IF_NONE_MATCH, IF_MODIFIED_SINCE] if detail else [IF_NONE_MATCH]
+                operation.setdefault("parameters", []).extend(parameters)
+                if "200" in responses:
+                    responses["200"].setdefault("headers", {}).update(tags)
+                responses["304"] = {
+                    "description": "Not modified: the client's copy is current.",
+                    "headers": {"ETag": tags["ETag"]},
+                }
+                continue
+            if detail:
                 operation.setdefault("parameters", []).append(IF_MATCH)
-            elif not (method == "post" and not detail):
+            elif method != "post":
                 continue
             for code in ("200", "201"):
                 if code in responses and (detail or code == "201"):

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import JsonResponse
 
+from kbapi.caching import NO_STORE
 from kbapi.errors import error_body
 
 NUL_MESSAGE = "NUL (%00) characters are not allowed in URLs."
@@ -97,6 +98,7 @@ class BodyLimitMiddleware:
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),
             (b"connection", b"close"),
+            (b"cache-control", NO_STORE.encode()),
         ]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": body})

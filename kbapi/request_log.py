@@ -22,9 +22,12 @@ _SANE_ID = re.compile(rb"^[A-Za-z0-9._:@/+=-]{1,128}$")
 
 logger = logging.getLogger("kbapi.request")
 
+# The last-resort answer when the app raised before responding. Errors are never stored
+# (kbapi.caching's policy; that module is not imported here: the logging config, set up
+# before Django's apps, imports this one).
 _ERROR_BODY = (
     b'{"status":500,"code":"server_error","message":"Internal server error."}',
-    [(b"content-type", b"application/json")],
+    [(b"content-type", b"application/json"), (b"cache-control", b"no-store")],
 )
 
 

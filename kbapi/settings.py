@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # outermost: it sees every response, the guards' and the error handlers' included
+    "kbapi.caching.CachePolicyMiddleware",
     "kbapi.guards.RequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -234,7 +236,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "A knowledge base about database concepts: databases and DBMSs, relational and "
         "NoSQL models, Django's ORM, views, authentication and deployment. Reads are "
-        "public; writes need a token or session of a user with the model permission."
+        "public; writes need a token or session of a user with the model permission. "
+        "Every response says how it may be cached: anonymous reads `public, no-cache` with "
+        "an ETag, so caches keep them but revalidate each use (If-None-Match, 304); anything "
+        "to a signed-in user `private, no-store`; writes, the token and errors `no-store`."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -254,6 +259,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "kbapi.schema.add_error_responses",
         "kbapi.conditional.add_conditional_headers",
+        "kbapi.caching.add_cache_headers",
         "kbapi.fields.add_query_parameters",
         "kbapi.docs.describe_operations",
         "relations.jsonld.jsonld_schema_hook",

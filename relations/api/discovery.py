@@ -73,6 +73,9 @@ def optional_slug(request, name: str, kind: str = "concept") -> str | None:
 
 
 def types_param(request) -> list[str]:
+    if any(not raw.strip() for raw in request.query_params.getlist("type")):
+        # a relation type is a choice, and an empty choice is a 400 (as in kbapi.filters)
+        raise BadQuery("type", "Name a relation type, or leave the parameter out.")
     types = sorted(set(list_param(request, "type")))
     unknown = [t for t in types if t not in TYPES]
     if unknown:

@@ -120,6 +120,7 @@ def test_around_with_category_and_type(anon):
         ({"around": "no-such-concept"}, "around"),
         ({"category": "no-such-category"}, "category"),
         ({"type": "friend-of"}, "type"),
+        ({"type": ""}, "type"),
         ({"format": "svg"}, "format"),
         ({"format": "mermaid", "category": "no-such-category"}, "category"),
         ({"format": "dot", "around": "acid", "depth": "0"}, "depth"),

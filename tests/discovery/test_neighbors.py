@@ -112,6 +112,14 @@ def test_unknown_relation_type_is_400_naming_it(anon):
     assert "likes" in body["errors"]["type"][0]
 
 
+@pytest.mark.parametrize("query", ["type=", "type=%20", "type=is-a&type="])
+def test_an_empty_relation_type_is_400_not_a_walk_of_every_type(anon, query):
+    url = reverse("concept-neighbors", args=["key-value-store"])
+    response = anon.get(f"{url}?{query}")
+    assert response.status_code == 400
+    assert "leave the parameter out" in response.json()["errors"]["type"][0]
+
+
 def test_unknown_concept_is_404_in_the_error_shape(anon):
     response = neighbors(anon, slug="no-such-concept")
     assert response.status_code == 404

@@ -112,6 +112,7 @@ def test_no_chain_with_only_the_given_types_is_404(anon):
         ({"from": "acid", "to": "no-such-concept"}, "to"),
         ({"from": "no-such-concept", "to": "acid"}, "from"),
         ({"from": "acid", "to": "mvt", "type": "friend-of"}, "type"),
+        ({"from": "acid", "to": "mvt", "type": ""}, "type"),
     ],
 )
 def test_missing_or_unknown_parameters_are_400(anon, params, field):

@@ -20,11 +20,14 @@ LOCAL_SCHEMES = ("data:", "blob:", "about:")
 
 
 @contextmanager
-def browser_page(base_url: str):
+def browser_page(base_url: str, *, http_cache: bool = False):
     """A fresh page; ``page.requests`` lists every URL it asked for.
 
     Requests that leave ``base_url`` are recorded and aborted, so a page that
-    would need the internet fails here instead of hanging.
+    would need the internet fails here instead of hanging. That takes
+    Playwright's request routing, which turns Chromium's HTTP cache off; with
+    ``http_cache=True`` nothing is routed (requests are only recorded), so the
+    page caches and revalidates as a user's browser does.
     """
     executable = require_tool("chromium")
     from playwright.sync_api import sync_playwright
@@ -44,7 +47,10 @@ def browser_page(base_url: str):
                 else:
                     route.abort()
 
-            context.route("**/*", route)
+            if http_cache:
+                context.on("request", lambda request: requests.append(request.url))
+            else:
+                context.route("**/*", route)
             page = context.new_page()
             page.set_default_timeout(30_000)
             page.requests = requests
