@@ -16,9 +16,10 @@ its say:
   gave responses with ``Last-Modified`` a heuristic freshness of a tenth of
   their age.
 * **A request with credentials** (``Authorization``, or the session cookie;
-  or a user signed in otherwise) or **a response that sets a cookie** (Swagger UI's page and its CSRF
-  token): ``private, no-store``. What a signed-in user reads may depend on
-  who they are; it stays out of every cache, the browser's disk included.
+  or a user signed in otherwise) or **a response that sets a cookie**
+  (Swagger UI's page and its CSRF token): ``private, no-store``. What a
+  signed-in user reads may depend on who they are; it stays out of every
+  cache, the browser's disk included.
 * **Everything else**: ``no-store``. Writes' answers, the token of
   ``POST /api/v1/auth/token/`` among them; errors (a 404 turns into a 200
   after a create, and 404, 405, 410, 414 and 501 are cacheable by default,

@@ -65,8 +65,9 @@ def summary_once_old_enough(base: str) -> str:
     return body["summary"]
 
 
-def record_wire(page) -> list[dict]:
-    """Every request of the page that reached the network: URL, headers sent, status received."""
+def record_wire(page) -> dict[str, dict]:
+    """Request id -> its URL and, when it reached the network, the headers sent on the wire
+    (``sent``) and the status received; a request the cache answered alone has no ``sent``."""
     session = page.context.new_cdp_session(page)
     by_id: dict[str, dict] = {}
     session.on(
