@@ -1,6 +1,10 @@
 """Filter backends that say no.
 
-Ordering: an unknown ``ordering`` field is a 400 naming the allowed ones.
+Ordering: an unknown ``ordering`` field is a 400 naming the allowed ones, and so
+is a field with more than one ``-``.
+Search: ``?search=`` is bounded as ``/search/``'s ``q`` is (200 characters, and at
+most 12 words): each word is a condition on every search field, and a thousand
+words made SQLite refuse the query ("Expression tree is too large").
 
 DRF's OrderingFilter silently drops fields it does not know, so a typo looks
 like a working request, and a client cannot probe for fields it should not
@@ -26,7 +30,7 @@ class StrictOrderingFilter(filters.OrderingFilter):
             return self.get_default_ordering(view)
         allowed = self.allowed_fields(view, queryset, request)
         terms = raw.split(",")
-        unknown = [term for term in terms if term.lstrip("-") not in allowed]
+        unknown = [term for term in terms if term.removeprefix("-") not in allowed]
         if unknown:
             raise exceptions.ValidationError(
                 {
@@ -63,6 +67,37 @@ class StrictOrderingFilter(filters.OrderingFilter):
                 "schema": {"type": "string", "pattern": f"^(?:{field}(?:,{field})*)?$"},
             }
         ]
+
+
+MAX_SEARCH_LENGTH = 200
+MAX_SEARCH_WORDS = 12
+
+
+class BoundedSearchFilter(filters.SearchFilter):
+    """DRF's search, with the query bounded: a longer one is a 400, not a huge query."""
+
+    def get_search_terms(self, request):
+        raw = request.query_params.get(self.search_param, "")
+        if len(raw) > MAX_SEARCH_LENGTH:
+            raise exceptions.ValidationError(
+                {self.search_param: [f"At most {MAX_SEARCH_LENGTH} characters."]}
+            )
+        terms = super().get_search_terms(request)
+        if len(terms) > MAX_SEARCH_WORDS:
+            raise exceptions.ValidationError(
+                {self.search_param: [f"At most {MAX_SEARCH_WORDS} words."]}
+            )
+        return terms
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["description"] = (
+                f"{parameter['description']} At most {MAX_SEARCH_LENGTH} characters "
+                f"and {MAX_SEARCH_WORDS} words (a longer query is a 400)."
+            )
+            parameter["schema"] = {**parameter["schema"], "maxLength": MAX_SEARCH_LENGTH}
+        return parameters
 
 
 class StrictDjangoFilterBackend(DjangoFilterBackend):

@@ -187,7 +187,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["kbapi.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": [
         "kbapi.filters.StrictDjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
+        "kbapi.filters.BoundedSearchFilter",
         "kbapi.filters.StrictOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "kbapi.pagination.PageNumberPagination",

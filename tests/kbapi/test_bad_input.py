@@ -85,6 +85,28 @@ def test_nul_in_search_is_400(anon, unchanged, path):
     assert_error(anon.get(path + "?search=data%00base"), 400, "invalid")
 
 
+@pytest.mark.parametrize("path", searchable_paths())
+def test_a_search_of_a_thousand_words_is_400_not_a_huge_query(anon, unchanged, path):
+    """1,000 words made SQLite refuse the query (a 500) and PostgreSQL take seconds."""
+    response = anon.get(path, {"search": " ".join(["data"] * 1000)})
+    assert_error(response, 400, "invalid")
+    assert "At most 200 characters" in response.json()["errors"]["search"][0]
+
+
+@pytest.mark.parametrize("path", searchable_paths())
+def test_a_search_of_more_than_twelve_words_is_400(anon, unchanged, path):
+    response = anon.get(path, {"search": " ".join(["db"] * 13)})
+    assert_error(response, 400, "invalid")
+    assert anon.get(path, {"search": " ".join(["db"] * 12)}).status_code == 200
+
+
+@pytest.mark.parametrize("path", searchable_paths())
+def test_ordering_with_two_minus_signs_is_400(anon, unchanged, path):
+    """Django accepts one '-' before a field; '--name' reached it and was a 500."""
+    response = anon.get(path, {"ordering": "--slug" if "relations" not in path else "--type"})
+    assert_error(response, 400, "invalid")
+
+
 @pytest.mark.parametrize(
     ("route", "query"),
     [
