@@ -238,24 +238,6 @@ DEFAULTS = {
 }
 
 
-FIELDS = {
-    "categories": {"slug", "name", "description"},
-    "tags": {"slug", "name"},
-    "concepts": {
-        "slug",
-        "name",
-        "summary",
-        "definition",
-        "category",
-        "source",
-        *DEFAULTS["concepts"],
-    },
-    "examples": {"slug", "name", "kind", "description", "concepts", "language", "code"},
-    "relations": {"source", "type", "target", "note"},
-    "comparisons": {"slug", "title", "summary", "verdict", "concepts", "aspects"},
-}
-
-
 ORDER = {
     "categories": ("slug", "name", "description"),
     "tags": ("slug", "name"),
@@ -277,6 +259,10 @@ ORDER = {
     "relations": ("source", "type", "target", "note"),
     "comparisons": ("slug", "title", "summary", "verdict", "concepts", "aspects"),
 }
+
+
+# The fields an entry of each kind may have: those of its order above.
+FIELDS = {kind: frozenset(names) for kind, names in ORDER.items()}
 
 
 def normalise(kind: str, data: dict) -> dict:

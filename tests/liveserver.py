@@ -42,6 +42,21 @@ print(Token.objects.create(user=user).key)
 """
 
 
+def fetch(port: int, method: str, path: str, headers=None, body=None, timeout: float = 30):
+    """(status, lower-cased headers, body) of one request on a connection of its own, so
+    consecutive requests may reach different workers."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        data = response.read()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, data
+    finally:
+        conn.close()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

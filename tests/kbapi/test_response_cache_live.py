@@ -5,14 +5,13 @@ SQLite file migrated and loaded here, so the workers share only what production
 workers share: the database and the knowledge-base version file.
 """
 
-import http.client
 import json
 import time
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.liveserver import manage, throwaway_database, uvicorn
+from tests.liveserver import fetch, manage, throwaway_database, uvicorn
 
 FRONTEND = "http://front.example"
 CLIENTS = 24  # separate connections, spread by the kernel over the workers
@@ -32,14 +31,7 @@ class Server:
 
     def request(self, method, path, headers=None, body=None):
         """One request on a new connection, so consecutive requests reach different workers."""
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        try:
-            conn.request(method, path, body=body, headers=headers or {})
-            response = conn.getresponse()
-            data = response.read()
-            return response.status, {k.lower(): v for k, v in response.getheaders()}, data
-        finally:
-            conn.close()
+        return fetch(self.port, method, path, headers, body, timeout=10)
 
     def get_json(self, path, headers=None):
         status, headers, data = self.request("GET", path, headers)

@@ -3,14 +3,19 @@
 from tests.live.browser import ARTIFACTS, browser_page, outside
 
 
+def sign_in_to_concepts(page, live_app) -> None:
+    """The admin's login form, as a person fills it, landing on the concept list."""
+    page.goto(f"{live_app.url}/admin/login/?next=/admin/concepts/concept/")
+    page.fill("#id_username", live_app.admin_username)
+    page.fill("#id_password", live_app.admin_password)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#changelist")
+
+
 def test_concept_change_page_shows_examples_relations_and_history(live_app):
     base = live_app.url
     with browser_page(base) as page:
-        page.goto(f"{base}/admin/login/?next=/admin/concepts/concept/")
-        page.fill("#id_username", live_app.admin_username)
-        page.fill("#id_password", live_app.admin_password)
-        page.click("input[type=submit]")
-        page.wait_for_selector("#changelist")
+        sign_in_to_concepts(page, live_app)
 
         page.fill("#searchbar", "key-value")
         page.press("#searchbar", "Enter")
@@ -40,11 +45,7 @@ def test_concept_is_reverted_from_its_history(live_app):
     """Edit a concept, then History → its first entry → Revert: the browser posts only the version."""
     base = live_app.url
     with browser_page(base) as page:
-        page.goto(f"{base}/admin/login/?next=/admin/concepts/concept/")
-        page.fill("#id_username", live_app.admin_username)
-        page.fill("#id_password", live_app.admin_password)
-        page.click("input[type=submit]")
-        page.wait_for_selector("#changelist")
+        sign_in_to_concepts(page, live_app)
 
         page.fill("#searchbar", "flat file")
         page.press("#searchbar", "Enter")

@@ -6,13 +6,12 @@ On SQLite the live app runs the response cache (``X-Cache: miss`` then ``hit``);
 PostgreSQL without Redis it does not, and Django answers every request itself.
 """
 
-import http.client
 import json
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.liveserver import is_postgresql
+from tests.liveserver import fetch, is_postgresql
 
 PUBLIC = "public, no-cache"
 # Query strings no other live test asks for, so the first request is the cache's first.
@@ -30,14 +29,7 @@ PATHS = [
 
 def call(live_app, method, path, headers=None, body=None):
     """(status, lowercased headers, body) of one request on its own connection."""
-    conn = http.client.HTTPConnection("127.0.0.1", urlsplit(live_app.url).port, timeout=30)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        response = conn.getresponse()
-        data = response.read()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, data
-    finally:
-        conn.close()
+    return fetch(urlsplit(live_app.url).port, method, path, headers, body)
 
 
 @pytest.mark.parametrize("path", PATHS)
