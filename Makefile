@@ -26,11 +26,13 @@ run: setup
 	$(VENV)/bin/uvicorn kbapi.asgi:application --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 test: setup
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff check --fix .

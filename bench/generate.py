@@ -4,7 +4,7 @@
 concepts (same text lengths, categories, traits) with tags, examples and
 relations per concept as in the real content, written with ``bulk_create``
 (no history rows: this is load, not editing). Then it rebuilds the search
-index (``kbapi.search.index.rebuild``, as ``manage.py reindex`` does)
+index (``search.index.rebuild``, as ``manage.py reindex`` does)
 and bumps the knowledge-base version, as every bulk write must.
 """
 
@@ -91,7 +91,7 @@ def generate(total: int, seed: int = 7) -> dict:
         )
     rows_written = time.monotonic()
     rebuilt = rebuild_search_index()
-    from kbapi.kb_version import bump
+    from kbapi.edge.version import bump
 
     bump()
     return {
@@ -126,7 +126,7 @@ def rebuild_search_index() -> str:
     """
     from django.db import connection, transaction
 
-    from kbapi.search.index import rebuild
+    from search.index import rebuild
 
     if connection.vendor != "postgresql":
         with transaction.atomic():
@@ -150,8 +150,8 @@ def rebuild_search_index() -> str:
 def _shares(n: int) -> list[list[tuple[str, list[int]]]]:
     """Every searchable object's id, by kind, dealt round-robin into ``n`` shares."""
     from concepts.models import Concept, Example
-    from kbapi.search.models import SearchDocument
     from relations.models import Comparison
+    from search.models import SearchDocument
 
     kinds = SearchDocument.Kind
     shares = [[] for _ in range(max(n, 1))]
@@ -176,7 +176,7 @@ def _reindex_share(share: list[tuple[str, list[int]]]) -> int:
     """In a worker process: index one share of the objects, in one transaction."""
     from django.db import connection, transaction
 
-    from kbapi.search.index import reindex
+    from search.index import reindex
 
     done = 0
     with transaction.atomic():

@@ -30,7 +30,7 @@ def _pcts(samples_s: list[float]) -> dict:
 
 
 def file_version() -> dict:
-    from kbapi.kb_version import FileVersion
+    from kbapi.edge.version import FileVersion
 
     with tempfile.TemporaryDirectory() as tmp:
         version = FileVersion(os.path.join(tmp, "v"))
@@ -48,7 +48,7 @@ def file_version() -> dict:
 
 
 def redis_version(url: str) -> dict:
-    from kbapi.kb_version import RedisVersion
+    from kbapi.edge.version import RedisVersion
 
     version = RedisVersion(url, "kbapi:bench:version")
     version.bump()

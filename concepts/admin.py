@@ -1,12 +1,11 @@
-"""Admin for editors: concepts with their examples and relations inline."""
+"""Admin for editors: concepts with their examples inline (the relations app adds its own)."""
 
 from django.contrib import admin
 
 from concepts import services
 from concepts.models import Category, Concept, Example, Tag
-from kbapi.admin import ServiceAdmin, ServiceModelAdmin
-from relations.models import Relation
-from relations.services import relation_create, relation_delete, relation_update
+from history.admin import ServiceAdmin
+from kbapi.core.admin import ServiceModelAdmin
 
 
 @admin.register(Category)
@@ -43,18 +42,6 @@ class ExampleInline(admin.TabularInline):
     verbose_name_plural = "examples"
 
 
-class OutgoingRelationInline(admin.TabularInline):
-    """Relations from this concept to others (saved through relation services)."""
-
-    model = Relation
-    fk_name = "source"
-    extra = 0
-    fields = ("type", "target", "note")
-    autocomplete_fields = ("target",)
-    verbose_name = "relation from this concept"
-    verbose_name_plural = "relations from this concept"
-
-
 @admin.register(Concept)
 class ConceptAdmin(ServiceAdmin):
     list_display = ("name", "slug", "category", "source", "updated_at")
@@ -62,7 +49,7 @@ class ConceptAdmin(ServiceAdmin):
     search_fields = ("name", "slug", "summary", "aliases")
     autocomplete_fields = ("tags",)
     prepopulated_fields = {"slug": ("name",)}
-    inlines = (ExampleInline, OutgoingRelationInline)
+    inlines = (ExampleInline,)  # relations/admin.py adds the concept's relations
     create_service = services.concept_create
     update_service = services.concept_update
     delete_service = services.concept_delete
@@ -70,28 +57,7 @@ class ConceptAdmin(ServiceAdmin):
     service_fields = services.CONCEPT_FIELDS + ("tags",)
 
     def save_formset(self, request, form, formset, change):
-        if formset.model is Relation:
-            return self._save_relations(request, form, formset)
-        return self._save_examples(request, form, formset)
-
-    def _save_relations(self, request, form, formset):
-        context = self.service_context(request)
-        for inline in formset.forms:
-            if not inline.has_changed() and not formset._should_delete_form(inline):
-                continue
-            relation = inline.instance
-            if formset._should_delete_form(inline):
-                if relation.pk:
-                    relation_delete(relation=relation, **context)
-                continue
-            data = {k: inline.cleaned_data[k] for k in ("type", "target", "note")}
-            if relation.pk:
-                stored = Relation.objects.get(pk=relation.pk)
-                relation_update(relation=stored, data=data, **context)
-            else:
-                relation_create(source=form.instance, **data, **context)
-
-    def _save_examples(self, request, form, formset):
+        """The examples inline: each example's concepts, through the example service."""
         concept = Concept.objects.get(pk=form.instance.pk)
         context = self.service_context(request)
         for inline in formset.forms:

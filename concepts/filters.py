@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Q
 
-from kbapi.filters import DateTimeFilter, IntegerFilter
+from kbapi.http.filters import DateTimeFilter, IntegerFilter
 
 from .models import Category, Concept, Example, Tag
 

@@ -4,7 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from kbapi.models import HistoryExtras, SlugField, Versioned
+from history.models import HistoryExtras
+from kbapi.core.models import SlugField, Versioned
 
 TEXT_LIST_MAX_ITEMS = 50
 TEXT_ITEM_MAX_LENGTH = 500
@@ -81,7 +82,7 @@ class Concept(Versioned):
         return self.name
 
     def clean(self):
-        from relations.traits import validate_traits
+        from concepts.traits import validate_traits
 
         validate_traits(self.traits)
 
@@ -117,27 +118,11 @@ class Example(Versioned):
         return self.name
 
 
-class LoadedEntry(models.Model):
-    """What ``loadkb`` last loaded of one content entry: the base of its three-way merge.
+def linked_model(accessor: str) -> type[models.Model]:
+    """The model behind one of the links other apps declare to concepts, by the accessor it
+    gives ``Concept`` (``outgoing``/``incoming``: relations; ``comparisons``).
 
-    ``digest`` (and ``data``) are of the entry as the files gave it, normalised
-    (``concepts.content.normalise``); the loader compares the files and the
-    database against it to tell who changed an entry since the last load.
+    A concept's detail shows what links to it, but those apps depend on concepts, not
+    the reverse: concepts reaches their models through the links, never by importing them.
     """
-
-    kind = models.CharField(max_length=20)  # "concepts", "relations", ... (content.KINDS)
-    key = models.CharField(max_length=255)  # the slug; a relation's source--type--target
-    file = models.CharField(max_length=255)  # the content file's name
-    digest = models.CharField(max_length=64)
-    data = models.JSONField(default=dict)
-    loaded_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["kind", "key"]
-        verbose_name_plural = "loaded entries"
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "key"], name="loaded_entry_unique_key"),
-        ]
-
-    def __str__(self):
-        return f"{self.file}: {self.kind} {self.key}"
+    return Concept._meta.get_field(accessor).related_model

@@ -8,9 +8,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 from rest_framework.fields import DateTimeField
 
-from kbapi.prepared import PreparedQuery, json_column, planned_once
+from kbapi.core.db import PreparedQuery, json_column, planned_once
 
-from .models import Concept, Example, Tag
+from .models import Concept, Example, Tag, linked_model
 
 
 def concept_list() -> QuerySet[Concept]:
@@ -20,16 +20,18 @@ def concept_list() -> QuerySet[Concept]:
 
 
 def concept_detail() -> QuerySet[Concept]:
-    from relations.models import Comparison, Relation
-
-    edge = Relation.objects.select_related("source", "target").only(
-        "id", "type", "note", "source__slug", "source__name", "target__slug", "target__name"
+    edge = (
+        linked_model("outgoing")
+        .objects.select_related("source", "target")
+        .only("id", "type", "note", "source__slug", "source__name", "target__slug", "target__name")
     )
     return concept_list().prefetch_related(
         Prefetch("examples", queryset=Example.objects.only("id", "slug", "name", "kind")),
         Prefetch("outgoing", queryset=edge),
         Prefetch("incoming", queryset=edge),
-        Prefetch("comparisons", queryset=Comparison.objects.only("id", "slug", "title")),
+        Prefetch(
+            "comparisons", queryset=linked_model("comparisons").objects.only("id", "slug", "title")
+        ),
     )
 
 
@@ -41,10 +43,10 @@ def example_list() -> QuerySet[Example]:
 
 def concept_dependents(*, concept: Concept) -> dict[str, list[str]]:
     """What would lose knowledge if ``concept`` were deleted, by kind."""
-    from relations.models import Comparison, Relation
-
-    edges = Relation.objects.filter(Q(source=concept) | Q(target=concept)).select_related(
-        "source", "target"
+    edges = (
+        linked_model("outgoing")
+        .objects.filter(Q(source=concept) | Q(target=concept))
+        .select_related("source", "target")
     )
     sole_examples = (
         Example.objects.annotate(n=Count("concepts"))
@@ -53,9 +55,7 @@ def concept_dependents(*, concept: Concept) -> dict[str, list[str]]:
     )
     return {
         "relations": sorted(edge.key for edge in edges),
-        "comparisons": sorted(
-            Comparison.objects.filter(items__concept=concept).values_list("slug", flat=True)
-        ),
+        "comparisons": sorted(concept.comparisons.values_list("slug", flat=True)),
         "examples": sorted(sole_examples),
     }
 

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Sequence
 
-from kbapi.services import create_instance, delete_instance, update_instance
+from kbapi.core.services import create_instance, delete_instance, update_instance
 
 from .models import Category, Concept, Example, Tag
 from .selectors import concept_dependents

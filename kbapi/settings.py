@@ -61,15 +61,20 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    # kbapi's own, lowest layer first (the dependency rules: pyproject's importlinter)
+    "kbapi.core",
+    "history",
+    "search",
     "concepts",
     "relations",
-    "kbapi.search",
+    "discovery",
+    "content",
 ]
 
 MIDDLEWARE = [
     # outermost: it sees every response, the guards' and the error handlers' included
-    "kbapi.caching.CachePolicyMiddleware",
-    "kbapi.guards.RequestGuardMiddleware",
+    "kbapi.http.caching.CachePolicyMiddleware",
+    "kbapi.http.middleware.RequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -140,7 +145,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # connection the server dropped (pg_terminate_backend, a restart) is found
         # out and replaced on checkout instead of failing a request.
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-        # The hottest reads run as prepared statements (kbapi/prepared.py), planned
+        # The hottest reads run as prepared statements (kbapi/core/db.py), planned
         # once per pooled connection. Behind a pooler in transaction mode (PgBouncer),
         # where a connection changes server session, set DATABASE_PREPARED_STATEMENTS=0.
         if env_bool("DATABASE_PREPARED_STATEMENTS", True):
@@ -163,12 +168,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 
-# Requests larger than this are refused with 413 before any parsing (kbapi.guards, .parsers).
+# Requests larger than this are refused with 413 before any parsing (kbapi.http.middleware, .parsers).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_BODY_BYTES", 256 * 1024)
-CSRF_FAILURE_VIEW = "kbapi.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "kbapi.http.errors.csrf_failure"
 
 # Writes without If-Match get 428 when on; off by default so scripts and existing clients
-# keep working (a stale If-Match is always refused with 412). See kbapi/conditional.py.
+# keep working (a stale If-Match is always refused with 412). See kbapi/http/conditional.py.
 REQUIRE_IF_MATCH = env_bool("REQUIRE_IF_MATCH", default=False)
 
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", "")
@@ -180,24 +185,24 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
-        "kbapi.permissions.ModelPermissionsOrReadOnly",
+        "kbapi.http.permissions.ModelPermissionsOrReadOnly",
     ],
-    "DEFAULT_RENDERER_CLASSES": ["kbapi.renderers.JSONRenderer"],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "kbapi.negotiation.StrictContentNegotiation",
-    "DEFAULT_PARSER_CLASSES": ["kbapi.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["kbapi.http.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "kbapi.http.negotiation.StrictContentNegotiation",
+    "DEFAULT_PARSER_CLASSES": ["kbapi.http.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": [
-        "kbapi.filters.StrictDjangoFilterBackend",
-        "kbapi.filters.BoundedSearchFilter",
-        "kbapi.filters.StrictOrderingFilter",
+        "kbapi.http.filters.StrictDjangoFilterBackend",
+        "kbapi.http.filters.BoundedSearchFilter",
+        "kbapi.http.filters.StrictOrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "kbapi.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "kbapi.http.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "EXCEPTION_HANDLER": "kbapi.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "kbapi.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "kbapi.http.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "kbapi.http.openapi.autoschema.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
-        "kbapi.throttling.AnonRateThrottle",
-        "kbapi.throttling.SignedInRateThrottle",
-        "kbapi.throttling.WriteRateThrottle",
+        "kbapi.http.throttling.AnonRateThrottle",
+        "kbapi.http.throttling.SignedInRateThrottle",
+        "kbapi.http.throttling.WriteRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("THROTTLE_ANON", "1000/minute"),
@@ -218,8 +223,8 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
-# The response cache in front of Django (kbapi.asgi_cache) and the knowledge-base
-# version it checks (kbapi.kb_version): a file per host, plus Redis across hosts.
+# The response cache in front of Django (kbapi.edge.response_cache) and the knowledge-base
+# version it checks (kbapi.edge.version): a file per host, plus Redis across hosts.
 # On by default where every worker shares one host (SQLite) or Redis is set; a
 # server database without Redis may have several app hosts, so it is opt-in there.
 KB_VERSION_FILE = os.environ.get("KB_VERSION_FILE", "")
@@ -257,21 +262,21 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "kbapi.schema.add_error_responses",
-        "kbapi.conditional.add_conditional_headers",
-        "kbapi.caching.add_cache_headers",
-        "kbapi.fields.add_query_parameters",
-        "kbapi.docs.describe_operations",
-        "relations.jsonld.jsonld_schema_hook",
+        "kbapi.http.openapi.autoschema.add_error_responses",
+        "kbapi.http.openapi.conditional.add_conditional_headers",
+        "kbapi.http.openapi.caching.add_cache_headers",
+        "kbapi.http.openapi.expansion.add_query_parameters",
+        "kbapi.http.openapi.summaries.describe_operations",
+        "kbapi.http.openapi.jsonld.jsonld_schema_hook",
     ],
 }
 
-# JSON lines in production (one per request from kbapi.request_log, errors with
+# JSON lines in production (one per request from kbapi.edge.request_log, errors with
 # their traceback and request id); REQUEST_LOG turns the request lines on or off.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "kbapi.request_log.JsonFormatter"}},
+    "formatters": {"json": {"()": "kbapi.edge.request_log.JsonFormatter"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler"},
         "json": {"class": "logging.StreamHandler", "formatter": "json"},

@@ -4,16 +4,16 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from kbapi import errors, health
-from kbapi.auth import TokenView
-from kbapi.router import router
-from kbapi.search.api import SearchView
+from kbapi.http import errors, health
+from kbapi.http.auth import TokenView
+from search.api import SearchView
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("search/", SearchView.as_view(), name="search"),
-    path("", include("relations.api.discovery_urls")),
-    path("", include(router.urls)),
+    path("", include("discovery.api.urls")),
+    path("", include("concepts.api.urls")),
+    path("", include("relations.api.urls")),
 ]
 
 urlpatterns = [

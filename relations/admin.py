@@ -1,9 +1,13 @@
-"""Admin for editors: relations, and comparisons with their aspects inline."""
+"""Admin for editors: relations, comparisons with their aspects inline, and a concept's
+relations inline on the concept's page (which the concepts app, below this one, cannot know)."""
 
 from django import forms
 from django.contrib import admin
 
-from kbapi.admin import ServiceAdmin, mark_formsets_saved
+from concepts.admin import ConceptAdmin as ConceptOnlyAdmin
+from concepts.models import Concept
+from history.admin import ServiceAdmin
+from kbapi.core.admin import mark_formsets_saved
 from relations import services
 from relations.models import Aspect, Comparison, Relation
 
@@ -136,3 +140,47 @@ class ComparisonAdmin(ServiceAdmin):
         obj.pk = saved.pk
         obj._state.adding = False
         mark_formsets_saved(formsets)
+
+
+class OutgoingRelationInline(admin.TabularInline):
+    """Relations from this concept to others (saved through relation services)."""
+
+    model = Relation
+    fk_name = "source"
+    extra = 0
+    fields = ("type", "target", "note")
+    autocomplete_fields = ("target",)
+    verbose_name = "relation from this concept"
+    verbose_name_plural = "relations from this concept"
+
+
+admin.site.unregister(Concept)
+
+
+@admin.register(Concept)
+class ConceptAdmin(ConceptOnlyAdmin):
+    """The concepts' admin with the relations from each concept inline."""
+
+    inlines = (*ConceptOnlyAdmin.inlines, OutgoingRelationInline)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Relation:
+            return self._save_relations(request, form, formset)
+        return super().save_formset(request, form, formset, change)
+
+    def _save_relations(self, request, form, formset):
+        context = self.service_context(request)
+        for inline in formset.forms:
+            if not inline.has_changed() and not formset._should_delete_form(inline):
+                continue
+            relation = inline.instance
+            if formset._should_delete_form(inline):
+                if relation.pk:
+                    services.relation_delete(relation=relation, **context)
+                continue
+            data = {k: inline.cleaned_data[k] for k in ("type", "target", "note")}
+            if relation.pk:
+                stored = Relation.objects.get(pk=relation.pk)
+                services.relation_update(relation=stored, data=data, **context)
+            else:
+                services.relation_create(source=form.instance, **data, **context)

@@ -4,7 +4,8 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from concepts.models import Concept
-from kbapi.models import HistoryExtras, SlugField, Versioned
+from history.models import HistoryExtras
+from kbapi.core.models import SlugField, Versioned
 
 
 class Relation(Versioned):

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from concepts.models import Concept
-from kbapi.services import create_instance, delete_instance, lock_references, update_instance
-from kbapi.text import normalise_text
+from kbapi.core.services import create_instance, delete_instance, lock_references, update_instance
+from kbapi.core.text import normalise_text
 
 from .models import Aspect, AspectValue, Comparison, ComparisonItem, Relation
 
@@ -159,7 +159,7 @@ def comparison_aspects(comparison: Comparison) -> list[dict]:
 
 
 def _normalised_aspects(aspects: Sequence[AspectInput]) -> list[dict]:
-    """Aspect names and values under the services' text policy (``kbapi.text``)."""
+    """Aspect names and values under the services' text policy (``kbapi.core.text``)."""
     return [
         {
             "name": normalise_text(str(aspect["name"])),

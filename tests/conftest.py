@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from rest_framework.test import APIClient
 
-from concepts.content import CONTENT_DIR, load_folder
+from content.loader import CONTENT_DIR, load_folder
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 
@@ -80,7 +80,7 @@ def restore_snapshot(snapshot) -> None:
     from django.core.management.color import no_style
     from django.db import connection
 
-    from kbapi.search import index as search_index
+    from search import index as search_index
 
     with connection.cursor() as cursor:
         for table, (columns, rows) in snapshot.items():

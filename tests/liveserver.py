@@ -34,7 +34,7 @@ SETUP = """
 from pathlib import Path
 from django.contrib.auth.models import Group, User
 from rest_framework.authtoken.models import Token
-from concepts.content import load_folder
+from content.loader import load_folder
 load_folder(Path({content!r}))
 user = User.objects.create_user("editor", password="editor-pass-123")
 user.groups.add(Group.objects.get(name="editors"))

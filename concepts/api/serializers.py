@@ -4,9 +4,8 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from concepts.models import Category, Concept, Example, Tag
-from kbapi.fields import Expansion, FieldsExpandMixin, borrow
-from relations.models import Relation
+from concepts.models import Category, Concept, Example, Tag, linked_model
+from kbapi.http.expansion import Expansion, FieldsExpandMixin, borrow
 
 TIMESTAMPS = ("version", "created_at", "updated_at")
 
@@ -174,9 +173,9 @@ class ExampleSerializer(FieldsExpandMixin, serializers.ModelSerializer):
         read_only_fields = TIMESTAMPS
 
 
-# ?expand= on concepts and examples (kbapi/fields.py): objects instead of slugs,
+# ?expand= on concepts and examples (kbapi/http/expansion.py): objects instead of slugs,
 # and in lists the fields of the full form, each with the prefetches it needs.
-_EDGES = Relation.objects.select_related("source", "target")
+_EDGES = linked_model("outgoing").objects.select_related("source", "target")
 CONCEPT_EXPANSIONS = {
     "category": Expansion(lambda: CategorySerializer(read_only=True), ("category",)),
     "tags": Expansion(

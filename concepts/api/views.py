@@ -9,11 +9,11 @@ from rest_framework.settings import api_settings
 
 from concepts import selectors, services
 from concepts.filters import CategoryFilter, ConceptFilter, ExampleFilter, TagFilter
+from concepts.jsonld import JSONLDRenderer
 from concepts.models import Category, Concept, Tag
-from kbapi.history import HistoryMixin
-from kbapi.links import object_url
-from kbapi.viewsets import ServiceModelViewSet
-from relations.jsonld import JSONLDRenderer
+from history.api import HistoryMixin
+from kbapi.http.links import object_url
+from kbapi.http.viewsets import ServiceModelViewSet
 
 from . import serializers
 

@@ -2,7 +2,7 @@
 
 import concepts.models
 import django.db.models.deletion
-import kbapi.models
+import kbapi.core.models
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('version', models.PositiveIntegerField(default=1, editable=False)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('slug', kbapi.models.SlugField(max_length=80, unique=True)),
+                ('slug', kbapi.core.models.SlugField(max_length=80, unique=True)),
                 ('name', models.CharField(max_length=100, unique=True)),
                 ('description', models.TextField(blank=True, max_length=2000)),
             ],
@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 ('version', models.PositiveIntegerField(default=1, editable=False)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('slug', kbapi.models.SlugField(max_length=80, unique=True)),
+                ('slug', kbapi.core.models.SlugField(max_length=80, unique=True)),
                 ('name', models.CharField(max_length=100, unique=True)),
             ],
             options={
@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
                 ('version', models.PositiveIntegerField(default=1, editable=False)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('slug', kbapi.models.SlugField(max_length=80, unique=True)),
+                ('slug', kbapi.core.models.SlugField(max_length=80, unique=True)),
                 ('name', models.CharField(max_length=200, unique=True)),
                 ('aliases', models.JSONField(blank=True, default=list, validators=[concepts.models.validate_text_list])),
                 ('summary', models.CharField(max_length=300)),
@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
                 ('version', models.PositiveIntegerField(default=1, editable=False)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('slug', kbapi.models.SlugField(max_length=80, unique=True)),
+                ('slug', kbapi.core.models.SlugField(max_length=80, unique=True)),
                 ('name', models.CharField(max_length=200)),
                 ('kind', models.CharField(choices=[('system', 'System'), ('code', 'Code'), ('use-case', 'Use case')], max_length=20)),
                 ('description', models.TextField(max_length=5000)),
@@ -96,7 +96,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('created_at', models.DateTimeField(blank=True, editable=False)),
                 ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('slug', kbapi.models.SlugField(max_length=80)),
+                ('slug', kbapi.core.models.SlugField(max_length=80)),
                 ('name', models.CharField(db_index=True, max_length=200)),
                 ('aliases', models.JSONField(blank=True, default=list, validators=[concepts.models.validate_text_list])),
                 ('summary', models.CharField(max_length=300)),
@@ -127,7 +127,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('created_at', models.DateTimeField(blank=True, editable=False)),
                 ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('slug', kbapi.models.SlugField(max_length=80)),
+                ('slug', kbapi.core.models.SlugField(max_length=80)),
                 ('name', models.CharField(max_length=200)),
                 ('kind', models.CharField(choices=[('system', 'System'), ('code', 'Code'), ('use-case', 'Use case')], max_length=20)),
                 ('description', models.TextField(max_length=5000)),

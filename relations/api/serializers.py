@@ -6,8 +6,8 @@ from rest_framework import serializers
 
 from concepts.api.serializers import TIMESTAMPS, ConceptRefSerializer
 from concepts.models import Concept
-from kbapi.fields import Expansion, FieldsExpandMixin, borrow
-from kbapi.links import object_url
+from kbapi.http.expansion import Expansion, FieldsExpandMixin, borrow
+from kbapi.http.links import object_url
 from relations.models import Aspect, AspectValue, Comparison, Relation
 
 
@@ -107,7 +107,7 @@ class ComparisonSerializer(FieldsExpandMixin, serializers.ModelSerializer):
         read_only_fields = TIMESTAMPS
 
 
-# ?expand= on comparison lists (kbapi/fields.py): the fields of the full form.
+# ?expand= on comparison lists (kbapi/http/expansion.py): the fields of the full form.
 _ASPECTS = Prefetch(
     "aspects",
     queryset=Aspect.objects.prefetch_related(

@@ -4,8 +4,8 @@ from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 
-from kbapi.history import HistoryMixin
-from kbapi.viewsets import ServiceModelViewSet
+from history.api import HistoryMixin
+from kbapi.http.viewsets import ServiceModelViewSet
 from relations import selectors, services
 from relations.filters import ComparisonFilter, RelationFilter
 

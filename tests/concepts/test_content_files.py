@@ -3,8 +3,8 @@ always reads back as meant (the file is written whole when its layout cannot be 
 
 import yaml
 
-from concepts.content import compact, entry_key, normalise
-from concepts.content_files import rewrite
+from content.export import rewrite
+from content.loader import compact, entry_key, normalise
 
 TEXT = """\
 # Storage engines

@@ -6,8 +6,8 @@ from pathlib import Path
 import yaml
 from django.urls import reverse
 
-from concepts.content import CONTENT_DIR, KINDS
 from concepts.models import Concept, Example
+from content.loader import CONTENT_DIR, KINDS
 from relations.models import Comparison, Relation
 
 # The notes' section headings and bold terms, committed with the suite: nothing in this

@@ -14,8 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from concepts.content import digest, normalise
-from concepts.models import Category, Concept, Example, LoadedEntry, Tag
+from concepts.models import Category, Concept, Example, Tag
 from concepts.services import (
     concept_create,
     concept_update,
@@ -23,7 +22,9 @@ from concepts.services import (
     example_update,
     tag_delete,
 )
-from kbapi.kb_version import get_version
+from content.loader import digest, normalise
+from content.models import LoadedEntry
+from kbapi.edge.version import get_version
 from relations.models import Comparison, Relation
 from relations.services import relation_delete, relation_update
 from tests.conftest import FIXTURE_CONTENT

@@ -7,7 +7,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.views import APIView
 
-from concepts.models import Category, Concept, Example, LoadedEntry, Tag
+from concepts.models import Category, Concept, Example, Tag
+from content.models import LoadedEntry
 from relations.models import Aspect, AspectValue, Comparison, ComparisonItem, Relation
 
 RESOURCES = ("category", "tag", "concept", "example", "relation", "comparison")

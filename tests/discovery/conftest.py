@@ -7,7 +7,7 @@ own savepoint, so a test that writes leaves nothing behind.
 
 import pytest
 
-from concepts.content import CONTENT_DIR
+from content.loader import CONTENT_DIR
 from tests.relations.loaded import loaded_once
 
 

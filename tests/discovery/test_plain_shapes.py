@@ -3,8 +3,8 @@
 import pytest
 from rest_framework.test import APIRequestFactory
 
-from relations import discovery
-from relations.api import discovery_serializers as shapes
+from discovery import queries as discovery
+from discovery.api import serializers as shapes
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from kbapi.asgi_cache import LRUStore, ResponseCacheMiddleware, request_key, storable
-from kbapi.request_log import RequestLogMiddleware, request_id_from
+from kbapi.edge.request_log import RequestLogMiddleware, request_id_from
+from kbapi.edge.response_cache import LRUStore, ResponseCacheMiddleware, request_key, storable
 
 
 class FakeVersion:
@@ -233,7 +233,7 @@ def test_hits_and_their_304s_carry_the_cache_control_and_etag_django_gave(versio
 
 
 def test_the_cache_invents_no_validator_of_its_own(cached, django):
-    """Django's policy (kbapi.caching) tags every read; an answer without a tag has none here
+    """Django's policy (kbapi.http.caching) tags every read; an answer without a tag has none here
     either, so If-None-Match never matches it."""
     call(cached, scope())
     response = call(cached, scope(headers=[(b"if-none-match", b'"x"')]))
@@ -269,7 +269,7 @@ def test_the_store_is_bounded_by_entries_and_by_bytes(version):
 
 
 def test_lru_evicts_the_least_recently_used_within_the_byte_budget():
-    from kbapi.asgi_cache import Entry
+    from kbapi.edge.response_cache import Entry
 
     store = LRUStore(max_entries=100, max_bytes=1000)
     for key in "abc":
@@ -351,7 +351,7 @@ def test_a_sane_incoming_request_id_is_kept_and_a_hostile_one_replaced(cached):
 
 
 def test_each_request_is_logged_as_one_json_line_with_its_id(cached, request_log):
-    from kbapi.request_log import JsonFormatter
+    from kbapi.edge.request_log import JsonFormatter
 
     app = RequestLogMiddleware(cached)
     call(app, scope())
@@ -368,7 +368,7 @@ def test_each_request_is_logged_as_one_json_line_with_its_id(cached, request_log
 
 
 def test_an_error_is_logged_with_its_traceback_and_never_shown_to_the_client(request_log):
-    from kbapi.request_log import JsonFormatter
+    from kbapi.edge.request_log import JsonFormatter
 
     async def broken(scope, receive, send):
         raise RuntimeError("secret detail: password=hunter2")

@@ -13,8 +13,8 @@ import pytest
 from django.core import signals
 from django.http import HttpResponse, StreamingHttpResponse
 
-import kbapi.asgi
-from kbapi.asgi import OneHopASGIHandler
+import kbapi.edge.handler
+from kbapi.edge.handler import OneHopASGIHandler
 
 
 def http_scope(path="/nothing-here/", query=b""):
@@ -54,7 +54,7 @@ def events():
 
 @pytest.fixture
 def counted_hops(monkeypatch, events):
-    real = kbapi.asgi.sync_to_async
+    real = kbapi.edge.handler.sync_to_async
 
     def counting(func, **kwargs):
         wrapped = real(func, **kwargs)
@@ -65,7 +65,7 @@ def counted_hops(monkeypatch, events):
 
         return hop
 
-    monkeypatch.setattr(kbapi.asgi, "sync_to_async", counting)
+    monkeypatch.setattr(kbapi.edge.handler, "sync_to_async", counting)
 
 
 def run(handler, scope):

@@ -15,7 +15,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.validators import UniqueValidator
 
 from concepts.models import Category, Concept, Example, Tag
-from kbapi.guards import BodyLimitMiddleware
+from kbapi.edge.body_limit import BodyLimitMiddleware
 from relations.models import Comparison, Relation
 from tests.kbapi.test_errors import assert_error
 
@@ -219,7 +219,7 @@ def test_declared_length_over_the_limit_is_413_before_reading(editor, unchanged)
 @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1000)
 def test_body_longer_than_its_declared_length_is_cut_at_the_limit(editor, unchanged):
     """The parser counts the bytes it reads, so a short Content-Length cannot smuggle more."""
-    from kbapi.parsers import read_bounded
+    from kbapi.http.parsers import read_bounded
 
     class Stream:
         def read(self, n=-1):
@@ -492,12 +492,12 @@ def test_an_error_outside_drf_is_json_500_under_api(small_kb, monkeypatch, caplo
     """A crash in middleware or a plain view under /api/ still answers JSON (DEBUG off)."""
     from django.test import Client
 
-    import kbapi.guards
+    import kbapi.http.middleware
 
     def explode(request):
         raise RuntimeError("middleware broke")
 
-    monkeypatch.setattr(kbapi.guards, "nul_errors", explode)
+    monkeypatch.setattr(kbapi.http.middleware, "nul_errors", explode)
     client = Client(raise_request_exception=False)
     with caplog.at_level(logging.ERROR):
         response = client.get(reverse("concept-list"))

@@ -10,8 +10,8 @@ from django.contrib.auth.models import Group, User
 from django.db import connection
 from rest_framework.authtoken.models import Token
 
-from concepts.content import load_folder
 from concepts.models import Concept
+from content.loader import load_folder
 from tests.conftest import FIXTURE_CONTENT
 from tests.liveserver import postgres_url, uvicorn
 

@@ -1,6 +1,6 @@
 """HTTP caching, checked the way REDbot checks a resource: every response says how it may
 be cached, public reads carry a validator and revalidate to 304, and nothing personal or
-erroneous is ever stored (the policy: kbapi/caching.py)."""
+erroneous is ever stored (the policy: kbapi/http/caching.py)."""
 
 import asyncio
 import json
@@ -10,8 +10,8 @@ from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from kbapi.guards import BodyLimitMiddleware
-from kbapi.request_log import RequestLogMiddleware
+from kbapi.edge.body_limit import BodyLimitMiddleware
+from kbapi.edge.request_log import RequestLogMiddleware
 
 PUBLIC = "public, no-cache"
 PRIVATE = "private, no-store"

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from kbapi import negotiation
+from kbapi.http import negotiation
 
 DETAIL = reverse("concept-detail", args=["relational-database"])
 

@@ -1,11 +1,11 @@
-"""The hottest reads are planned once per connection on PostgreSQL (kbapi.prepared)."""
+"""The hottest reads are planned once per connection on PostgreSQL (kbapi.core.db)."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kbapi.prepared import planned_once
+from kbapi.core.db import planned_once
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from concepts.content import load_folder
+from content.loader import load_folder
 from tests.conftest import FIXTURE_CONTENT, cached_dataset
 from tests.factories import make_many
 

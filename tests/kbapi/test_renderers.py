@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework.renderers import JSONRenderer as DRFJSONRenderer
 from rest_framework.utils.serializer_helpers import ReturnDict
 
-from kbapi.renderers import JSONRenderer
+from kbapi.http.renderers import JSONRenderer
 
 MOMENT = datetime.datetime(2026, 11, 27, 20, 15, 1, 123456, tzinfo=datetime.UTC)
 SAMPLES = {

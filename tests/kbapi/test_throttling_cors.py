@@ -110,7 +110,7 @@ def test_by_default_no_origin_is_allowed(anon, small_kb):
 
 
 def test_the_count_starts_again_in_the_next_window(anon, small_kb, low_rates, monkeypatch):
-    """Fixed windows (kbapi.throttling): one counter per client and window, not a list."""
+    """Fixed windows (kbapi.http.throttling): one counter per client and window, not a list."""
     now = [60 * 16_667 + 20.0]  # 20 s into a minute
     monkeypatch.setattr(SimpleRateThrottle, "timer", lambda self: now[0])
     url = reverse("concept-list")
@@ -148,7 +148,7 @@ class RacingCache:
 
 @pytest.mark.parametrize(("expire_after_add", "count"), [(False, 6), (True, 1)])
 def test_a_window_another_worker_started_is_counted_on(expire_after_add, count):
-    from kbapi.throttling import AnonRateThrottle
+    from kbapi.http.throttling import AnonRateThrottle
 
     throttle = type("Racing", (AnonRateThrottle,), {"cache": RacingCache(expire_after_add)})()
     assert throttle._count("throttle_anon_1:1") == count

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from concepts import services
 from concepts.models import Concept, Example, Tag
-from kbapi.services import ServiceError
+from kbapi.core.services import ServiceError
 from tests.concepts.test_admin import concept_form
 
 

@@ -94,7 +94,12 @@ def test_authenticated_reads_and_the_token_are_never_stored_on_the_wire(live_app
     [
         ("GET", "/api/v1/concepts/no-such-concept/", None, 404),
         ("GET", "/api/v1/concepts/?fields=no-such-field", None, 400),
-        ("POST", "/api/v1/tags/", "x" * 300_000, 413),  # refused before Django (kbapi.guards)
+        (
+            "POST",
+            "/api/v1/tags/",
+            "x" * 300_000,
+            413,
+        ),  # refused before Django (kbapi.http.middleware)
         ("POST", "/api/v1/tags/", "{}", 401),
     ],
     ids=["404", "400", "413", "401"],

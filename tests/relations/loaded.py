@@ -13,7 +13,7 @@ from tests.conftest import FIXTURE_CONTENT
 
 def loaded_once(folder, django_db_blocker):
     """Generator body of a fixture: ``folder`` loaded until the fixture is torn down."""
-    from concepts.content import load_folder
+    from content.loader import load_folder
 
     with django_db_blocker.unblock():
         outer = transaction.atomic()

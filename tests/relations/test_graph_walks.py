@@ -1,6 +1,6 @@
-"""The walks of relations.graph on small hand-made edge lists (no database)."""
+"""The walks of discovery.graph on small hand-made edge lists (no database)."""
 
-from relations.graph import BACKWARD, FORWARD, Edge, Graph, learning_path
+from discovery.graph import BACKWARD, FORWARD, Edge, Graph, learning_path
 
 
 def edges(*triples: str) -> list[Edge]:

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class HistoryConfig(AppConfig):
+    """The change history of every versioned object: its rows, its API and its revert."""
+
+    name = "history"
+    verbose_name = "History"
+
+    def ready(self):
+        from simple_history.signals import pre_create_historical_record
+
+        from history.models import fill_related
+
+        pre_create_historical_record.connect(fill_related, dispatch_uid="history.fill_related")

@@ -1,0 +1,48 @@
+"""The request body limit, at the ASGI level: the bytes actually received are counted.
+
+A chunked upload with no ``Content-Length`` is cut off at the limit with a 413
+instead of being spooled to disk whole before Django looks at it (Django's
+``ASGIHandler.read_body`` reads the whole body first). A declared
+``Content-Length`` over the limit is refused by ``kbapi.http.middleware``
+before any view, which also covers requests that do not pass through ASGI.
+"""
+
+from django.conf import settings
+
+from kbapi.edge.errors import send_error
+
+
+def too_large_message(limit: int) -> str:
+    return f"The request body is over {limit} bytes."
+
+
+class BodyLimitMiddleware:
+    """ASGI: read the body up to the limit; past it, answer 413 and never call the app."""
+
+    def __init__(self, app, limit: int | None = None):
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope, receive, send):
+        limit = self.limit if self.limit is not None else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if scope["type"] != "http" or limit is None:
+            return await self.app(scope, receive, send)
+        messages, size = [], 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            size += len(message.get("body", b""))
+            if size > limit:
+                closing = [(b"connection", b"close")]
+                message = too_large_message(limit)
+                return await send_error(send, 413, "payload_too_large", message, closing)
+            if not message.get("more_body", False):
+                break
+        replay = iter(messages)
+
+        async def replaying_receive():
+            return next(replay, None) or await receive()
+
+        return await self.app(scope, replaying_receive, send)

@@ -1,0 +1,103 @@
+"""One JSON shape for every error: ``{"status", "code", "message", "errors"?}``.
+
+``code`` is machine-readable, ``message`` is for people, and ``errors`` maps
+fields to their messages on validation failures.
+"""
+
+import logging
+
+from django.core.exceptions import DisallowedHost, PermissionDenied, RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from kbapi.core.services import ServiceError
+from kbapi.edge.errors import error_body
+
+logger = logging.getLogger(__name__)
+
+
+def exception_handler(exc, context):
+    """DRF's exception handler, reshaped; also maps Django and service errors."""
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(_django_errors(exc))
+    elif isinstance(exc, RequestDataTooBig):
+        return Response(
+            error_body(413, "payload_too_large", "The request body is too large."), status=413
+        )
+    elif isinstance(exc, ServiceError):
+        body = error_body(exc.status_code, exc.code, exc.message)
+        body.update(exc.details)
+        return Response(body, status=exc.status_code)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        logger.exception("Unhandled error in %s", context.get("view"), exc_info=exc)
+        return Response(
+            error_body(500, "server_error", "Internal server error."),
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+    response.data = _reshape(exc, response.status_code)
+    return response
+
+
+def _reshape(exc, status_code: int) -> dict:
+    if isinstance(exc, exceptions.ValidationError):
+        errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        return error_body(status_code, "invalid", _first_message(errors), errors)
+    if isinstance(exc, Http404):
+        return error_body(404, "not_found", str(exc) or "Not found.")
+    if isinstance(exc, PermissionDenied):
+        return error_body(403, "permission_denied", str(exc) or "Permission denied.")
+    detail = getattr(exc, "detail", str(exc))
+    code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
+    return error_body(status_code, str(code), str(detail))
+
+
+def _first_message(errors) -> str:
+    """A readable one-line summary of field errors: the first field and its message."""
+    for field, messages in errors.items():
+        message = messages[0] if isinstance(messages, list) and messages else messages
+        if isinstance(message, dict):
+            return f"{field}: {_first_message(message)}"
+        return f"{field}: {message}" if field != "non_field_errors" else str(message)
+    return "Invalid input."
+
+
+def _django_errors(exc: DjangoValidationError):
+    if hasattr(exc, "error_dict"):
+        return {
+            ("non_field_errors" if field == "__all__" else field): [m for e in errs for m in e]
+            for field, errs in exc.error_dict.items()
+        }
+    return {"non_field_errors": exc.messages}
+
+
+def json_error(request, status_code: int, code: str, message: str, errors=None) -> JsonResponse:
+    return JsonResponse(error_body(status_code, code, message, errors), status=status_code)
+
+
+@csrf_exempt  # an unknown route is a 404 whatever the method, never a CSRF page
+def not_found(request, exception=None, *args, **kwargs):
+    return json_error(request, 404, "not_found", f"No route matches {request.path}.")
+
+
+def bad_request(request, exception=None):
+    if isinstance(exception, DisallowedHost):
+        return json_error(request, 400, "disallowed_host", "The Host header is not served here.")
+    return json_error(request, 400, "bad_request", "Bad request.")
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the browser session's missing or wrong CSRF token, as JSON."""
+    return json_error(request, 403, "csrf_failed", f"CSRF check failed: {reason}")
+
+
+def permission_denied(request, exception=None):
+    return json_error(request, 403, "permission_denied", "Permission denied.")
+
+
+def server_error(request):
+    return json_error(request, 500, "server_error", "Internal server error.")

@@ -1,0 +1,53 @@
+"""Guards in front of every view: input no view should ever see.
+
+``RequestGuardMiddleware`` (Django) refuses a Host not in ``ALLOWED_HOSTS``, NUL
+characters anywhere in the path or query string (PostgreSQL cannot compare text
+with NUL, so a lookup would fail as a 500) and a declared ``Content-Length``
+over the limit. The bytes actually received are counted at the ASGI level
+(``kbapi.edge.body_limit``).
+"""
+
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
+
+from kbapi.edge.body_limit import too_large_message
+from kbapi.http.errors import json_error
+
+NUL_MESSAGE = "NUL (%00) characters are not allowed in URLs."
+
+
+def nul_errors(request) -> dict | None:
+    """The URL parts holding a NUL, as field errors (``path`` or a parameter's name)."""
+    errors = {}
+    if "\x00" in request.path or "%00" in request.path_info:
+        errors["path"] = [NUL_MESSAGE]
+    for key, values in request.GET.lists():
+        if "\x00" in key or any("\x00" in v for v in values):
+            errors[key.replace("\x00", "") or "query"] = [NUL_MESSAGE]
+    if not errors and "%00" in request.META.get("QUERY_STRING", ""):
+        errors["query"] = [NUL_MESSAGE]
+    return errors or None
+
+
+class RequestGuardMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            request.get_host()
+        except DisallowedHost:  # JSON even with DEBUG on, where Django would show its HTML page
+            return json_error(
+                request, 400, "disallowed_host", "The Host header is not served here."
+            )
+        errors = nul_errors(request)
+        if errors:
+            return json_error(request, 400, "invalid", NUL_MESSAGE, errors)
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return json_error(request, 400, "bad_request", "Content-Length is not a number.")
+        if limit is not None and declared > limit:
+            return json_error(request, 413, "payload_too_large", too_large_message(limit))
+        return self.get_response(request)

@@ -1,0 +1,118 @@
+"""``GET /api/v1/search/?q=&type=``: the ranked search, paginated like every list."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import permissions, serializers
+from rest_framework.views import APIView
+
+from kbapi.http.links import object_url
+from kbapi.http.pagination import PageNumberPagination
+
+from .engine import KINDS, search
+
+MAX_QUERY_LENGTH = 200
+
+
+class KindListField(serializers.ListField):
+    """``type`` given repeated (``type=a&type=b``) or comma-separated (``type=a,b``)."""
+
+    child = serializers.CharField()
+
+    def to_internal_value(self, data):
+        kinds = [k.strip() for item in super().to_internal_value(data) for k in item.split(",")]
+        unknown = sorted({kind for kind in kinds if kind not in KINDS})
+        if unknown:
+            raise serializers.ValidationError(
+                f"Unknown type {', '.join(unknown)}; use {', '.join(KINDS)}."
+            )
+        return kinds
+
+
+class SearchParamsSerializer(serializers.Serializer):
+    q = serializers.CharField(max_length=MAX_QUERY_LENGTH, trim_whitespace=True)
+    type = KindListField(required=False, allow_empty=False)
+
+
+# A pattern, not an enum: drf-spectacular merges enums by field name, and one named "type"
+# would rename the relation TypeEnum in everyone's schema.
+@extend_schema_field({"type": "string", "pattern": f"^({'|'.join(KINDS)})$"})
+class KindField(serializers.CharField):
+    """A result kind: concept, example or comparison."""
+
+
+class SearchHitSerializer(serializers.Serializer):
+    type = KindField(help_text="What kind of object matched.")
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    rank = serializers.FloatField(help_text="Relevance; higher is better.")
+    snippet = serializers.CharField(
+        help_text="An HTML excerpt: matches are wrapped in <mark>…</mark>, the rest is escaped."
+    )
+    url = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, hit) -> str:
+        return object_url(self.context["request"], f"{hit.type}-detail", hit.slug, keep_format=True)
+
+
+class SearchPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Number of hits (at most 1000).")
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    suggestion = serializers.CharField(
+        allow_null=True,
+        help_text="When the query looks misspelt: the name it most likely meant, else null.",
+    )
+    results = SearchHitSerializer(many=True)
+
+
+class SearchView(APIView):
+    """One ranked search over concepts, examples and comparisons."""
+
+    pagination_class = PageNumberPagination
+    permission_classes = [permissions.AllowAny]  # a read of public knowledge, GET only
+
+    @extend_schema(
+        operation_id="search",
+        summary="Search the knowledge base",
+        description=(
+            "Every word must match (the last one as a prefix), in any order. Names and "
+            "aliases outrank summaries, which outrank the rest of the text. When nothing "
+            "matches, names within a small typo of the query are returned and the most "
+            "likely one is given as `suggestion`."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "q",
+                str,
+                required=True,
+                description=f"What to look for (1 to {MAX_QUERY_LENGTH} characters).",
+            ),
+            OpenApiParameter(
+                "type",
+                str,
+                many=True,
+                explode=True,
+                # No enum here: a parameter enum named "type" would rename the relation TypeEnum.
+                description=(
+                    f"Only these kinds of result ({', '.join(KINDS)}); repeat it or separate "
+                    "kinds by commas."
+                ),
+            ),
+            OpenApiParameter("page", int, description="A page number within the results."),
+            OpenApiParameter(
+                "page_size", int, description=PageNumberPagination.page_size_query_description
+            ),
+        ],
+        responses=SearchPageSerializer,
+    )
+    def get(self, request):
+        params = SearchParamsSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        outcome = search(params.validated_data["q"], params.validated_data.get("type", KINDS))
+        paginator = self.pagination_class()
+        page = outcome.with_snippets(paginator.paginate_queryset(outcome.hits, request, view=self))
+        hits = SearchHitSerializer(page, many=True, context={"request": request}).data
+        response = paginator.get_paginated_response(hits)
+        response.data["suggestion"] = outcome.suggestion
+        return response
