@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 
 from kbapi.http.links import object_url
 from kbapi.http.pagination import PageNumberPagination
+from kbapi.http.params import split_list
 
 from .engine import KINDS, search
 
@@ -19,7 +20,7 @@ class KindListField(serializers.ListField):
     child = serializers.CharField()
 
     def to_internal_value(self, data):
-        kinds = [k.strip() for item in super().to_internal_value(data) for k in item.split(",")]
+        kinds = split_list(super().to_internal_value(data), keep_blanks=True)
         unknown = sorted({kind for kind in kinds if kind not in KINDS})
         if unknown:
             raise serializers.ValidationError(

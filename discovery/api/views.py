@@ -20,7 +20,8 @@ from discovery import queries as discovery
 from discovery.api import serializers as shapes
 from discovery.formats import DotRenderer, MermaidRenderer
 from discovery.queries import BadQuery
-from kbapi.core.models import SLUG_MAX_LENGTH
+from kbapi.core.models import SLUG_MAX_LENGTH, SLUG_PATTERN
+from kbapi.http.params import split_list
 from kbapi.http.renderers import JSONRenderer
 from kbapi.http.viewsets import JSONOptionsMixin
 from relations.models import Relation
@@ -29,7 +30,6 @@ MAX_DEPTH = 3
 MAX_SLUGS = 200
 MAX_Q_LENGTH = 500
 INTEGER = re.compile(r"[0-9]{1,9}")
-SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 TYPES = Relation.Type.values
 FORMATS = ("json", "mermaid", "dot", "jsonld")
 
@@ -48,12 +48,7 @@ def depth_param(request, *, default: int = 1) -> int:
 
 def list_param(request, name: str) -> list[str]:
     """A list given as repeated and/or comma-separated values, blanks dropped, order kept."""
-    items = [
-        item.strip()
-        for raw in request.query_params.getlist(name)
-        for item in raw.split(",")
-        if item.strip()
-    ]
+    items = split_list(request.query_params.getlist(name))
     if len(items) > MAX_SLUGS:
         raise BadQuery(name, f"{name} takes at most {MAX_SLUGS} values.")
     return items

@@ -1,11 +1,16 @@
 """Abstract bases and fields shared by the knowledge-base models."""
 
+import re
+
 from django.core.validators import RegexValidator
 from django.db import models
 
 SLUG_MAX_LENGTH = 80
+# Lowercase words joined by single hyphens: the slug of every object, and what a query
+# parameter naming objects may hold.
+SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 slug_validator = RegexValidator(
-    r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+    rf"^{SLUG_PATTERN.pattern}$",
     "Use lowercase letters, digits and single hyphens (for example 'key-value-store').",
     code="invalid_slug",
 )

@@ -12,8 +12,19 @@ from django.conf import settings
 from kbapi.edge.errors import send_error
 
 
-def too_large_message(limit: int) -> str:
-    return f"The request body is over {limit} bytes."
+def body_limit() -> int | None:
+    """The most bytes a request body may have (None: no limit)."""
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+def over_limit(size: int, limit: int | None = None) -> bool:
+    """The rule, wherever a body's size is known: over the limit is a 413."""
+    limit = body_limit() if limit is None else limit
+    return limit is not None and size > limit
+
+
+def too_large_message(limit: int | None = None) -> str:
+    return f"The request body is over {body_limit() if limit is None else limit} bytes."
 
 
 class BodyLimitMiddleware:
@@ -24,7 +35,7 @@ class BodyLimitMiddleware:
         self.limit = limit
 
     async def __call__(self, scope, receive, send):
-        limit = self.limit if self.limit is not None else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        limit = self.limit if self.limit is not None else body_limit()
         if scope["type"] != "http" or limit is None:
             return await self.app(scope, receive, send)
         messages, size = [], 0
@@ -34,7 +45,7 @@ class BodyLimitMiddleware:
             if message["type"] != "http.request":
                 break
             size += len(message.get("body", b""))
-            if size > limit:
+            if over_limit(size, limit):
                 closing = [(b"connection", b"close")]
                 message = too_large_message(limit)
                 return await send_error(send, 413, "payload_too_large", message, closing)

@@ -31,6 +31,8 @@ entries and bytes). Cache hits skip DRF's throttles: they cost next to nothing.
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from kbapi.edge.etags import none_match
+
 API_PREFIX = "/api/v1/"
 KEY_HEADERS = (b"host", b"accept", b"origin", b"x-forwarded-proto", b"x-forwarded-host")
 # Vary on these is fine: a request that carries a session or credentials is never cached.
@@ -147,16 +149,6 @@ def storable(status: int, headers) -> bool:
     return True
 
 
-def etag_matches(if_none_match: bytes, etag: bytes) -> bool:
-    """Weak comparison (RFC 9110 13.1.2), as ``If-None-Match`` asks for."""
-    if not etag:
-        return False
-    if if_none_match.strip() == b"*":
-        return True
-    bare = etag.removeprefix(b"W/")
-    return any(tag.strip().removeprefix(b"W/") == bare for tag in if_none_match.split(b","))
-
-
 def _header(headers, wanted: bytes) -> bytes | None:
     for name, value in headers:
         if name == wanted:
@@ -251,7 +243,9 @@ class ResponseCacheMiddleware:
 
     async def _send_entry(self, entry: Entry, scope, send, how):
         if_none_match = _header(scope["headers"], b"if-none-match")
-        if if_none_match is not None and etag_matches(if_none_match, entry.etag):
+        if if_none_match is not None and none_match(
+            if_none_match.decode("latin-1"), entry.etag.decode("latin-1")
+        ):
             headers = [
                 (k, v)
                 for k, v in entry.headers

@@ -48,7 +48,8 @@ from django.conf import settings
 from django.http import HttpResponseNotModified
 
 from kbapi.edge.errors import NO_STORE
-from kbapi.http.conditional import etag_for, parse_etags, weak_match
+from kbapi.edge.etags import none_match
+from kbapi.http.conditional import etag_for
 
 PUBLIC = "public, no-cache"
 PRIVATE = "private, no-store"
@@ -83,15 +84,6 @@ def body_etag(content: bytes) -> str:
     return etag_for(None, content)
 
 
-def none_match(request, etag: str) -> bool:
-    """Whether ``If-None-Match`` names ``etag`` (or ``*``): the client's copy is current."""
-    header = request.META.get("HTTP_IF_NONE_MATCH")
-    if header is None:
-        return False
-    tags = parse_etags(header) or []
-    return tags == ["*"] or any(weak_match(tag, etag) for tag in tags)
-
-
 def not_modified(response) -> HttpResponseNotModified:
     """The 304 for ``response``: its headers, less the body's own (RFC 9110 15.4.5), and cookies."""
     result = HttpResponseNotModified()
@@ -120,7 +112,7 @@ class CachePolicyMiddleware:
             etag = response.get("ETag")
             if etag is None:
                 etag = response["ETag"] = body_etag(response.content)
-            if none_match(request, etag):
+            if none_match(request.META.get("HTTP_IF_NONE_MATCH", ""), etag):
                 response = not_modified(response)
         elif response.status_code == 304 and "Content-Length" in response:
             # CommonMiddleware counts the 304's empty body; a cache may copy that 0 over the

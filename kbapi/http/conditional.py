@@ -24,7 +24,6 @@ body, and related data a detail embeds, such as a concept's relations), so a
 """
 
 import hashlib
-import re
 
 from django.conf import settings
 from django.http import HttpResponseNotModified
@@ -33,9 +32,8 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 
 from kbapi.core.services import PreconditionFailed
+from kbapi.edge.etags import none_match, parse_etags, strong_match
 
-# One entity tag: optional W/ and a quoted string of etagc characters.
-ETAG_RE = re.compile(r'\s*((?:W/)?"[\x21\x23-\x7e\x80-\xff]*")\s*(?:,|$)')
 DETAIL_ACTIONS = {"retrieve", "create", "update", "partial_update", "revert"}
 GUARDED_ACTIONS = {"update", "partial_update", "destroy", "revert"}
 WRITE_METHODS = {"PUT", "PATCH", "DELETE", "POST"}
@@ -51,29 +49,6 @@ class MalformedPrecondition(exceptions.APIException):
     status_code = 400
     default_code = "malformed_precondition"
     default_detail = 'If-Match must be "*" or a comma-separated list of quoted entity tags.'
-
-
-def parse_etags(value: str) -> list[str] | None:
-    """The tags of an If-Match / If-None-Match value, ``["*"]``, or None when malformed."""
-    value = value.strip()
-    if value == "*":
-        return ["*"]
-    tags, pos = [], 0
-    while pos < len(value):
-        match = ETAG_RE.match(value, pos)
-        if match is None:
-            return None
-        tags.append(match.group(1))
-        pos = match.end()
-    return tags or None
-
-
-def weak_match(a: str, b: str) -> bool:
-    return a.removeprefix("W/") == b.removeprefix("W/")
-
-
-def strong_match(a: str, b: str) -> bool:
-    return not a.startswith("W/") and a == b
 
 
 def etag_for(instance, content: bytes) -> str:
@@ -160,8 +135,7 @@ class ConditionalMixin:
     def _not_modified(request, etag: str, instance) -> bool:
         if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
         if if_none_match is not None:
-            tags = parse_etags(if_none_match) or []
-            return tags == ["*"] or any(weak_match(tag, etag) for tag in tags)
+            return none_match(if_none_match, etag)
         since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
         updated_at = getattr(instance, "updated_at", None)
         return since is not None and updated_at is not None and int(updated_at.timestamp()) <= since

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from kbapi.core.services import ServiceError
+from kbapi.edge.body_limit import too_large_message
 from kbapi.edge.errors import error_body
 
 logger = logging.getLogger(__name__)
@@ -25,9 +26,7 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_errors(exc))
     elif isinstance(exc, RequestDataTooBig):
-        return Response(
-            error_body(413, "payload_too_large", "The request body is too large."), status=413
-        )
+        return Response(error_body(413, "payload_too_large", too_large_message()), status=413)
     elif isinstance(exc, ServiceError):
         body = error_body(exc.status_code, exc.code, exc.message)
         body.update(exc.details)

@@ -25,6 +25,8 @@ from django.db.models.manager import BaseManager
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 
+from kbapi.http.params import split_list
+
 FIELDS_PARAM = "fields"
 EXPAND_PARAM = "expand"
 MAX_NAMES = 50
@@ -66,7 +68,7 @@ class BorrowedField(serializers.Field):
 def requested(request, param: str) -> list[str]:
     """The comma-separated names of a query parameter, in order, without blanks."""
     raw = request.query_params.get(param, "") if request is not None else ""
-    names = [name.strip() for name in raw.split(",") if name.strip()]
+    names = split_list([raw])
     if len(names) > MAX_NAMES:
         raise serializers.ValidationError({param: [f"At most {MAX_NAMES} names."]})
     return list(dict.fromkeys(names))

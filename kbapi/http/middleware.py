@@ -7,10 +7,9 @@ over the limit. The bytes actually received are counted at the ASGI level
 (``kbapi.edge.body_limit``).
 """
 
-from django.conf import settings
 from django.core.exceptions import DisallowedHost
 
-from kbapi.edge.body_limit import too_large_message
+from kbapi.edge.body_limit import over_limit, too_large_message
 from kbapi.http.errors import json_error
 
 NUL_MESSAGE = "NUL (%00) characters are not allowed in URLs."
@@ -43,11 +42,10 @@ class RequestGuardMiddleware:
         errors = nul_errors(request)
         if errors:
             return json_error(request, 400, "invalid", NUL_MESSAGE, errors)
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         try:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             return json_error(request, 400, "bad_request", "Content-Length is not a number.")
-        if limit is not None and declared > limit:
-            return json_error(request, 413, "payload_too_large", too_large_message(limit))
+        if over_limit(declared):
+            return json_error(request, 413, "payload_too_large", too_large_message())
         return self.get_response(request)

@@ -8,9 +8,10 @@ surrogate, and ``1e400`` parses to an infinite float; each would surface as a
 import codecs
 import math
 
-from django.conf import settings
 from rest_framework import exceptions, parsers
 from rest_framework.utils import json
+
+from kbapi.edge.body_limit import body_limit, over_limit, too_large_message
 
 MAX_DEPTH = 32
 
@@ -21,29 +22,15 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "payload_too_large"
 
 
-def body_limit() -> int | None:
-    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-
-
-def check_declared_length(meta) -> None:
-    """Refuse a body whose Content-Length is over the limit before reading any of it."""
-    limit = body_limit()
-    try:
-        declared = int(meta.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        raise exceptions.ParseError("Content-Length is not a number.") from None
-    if limit is not None and declared > limit:
-        raise PayloadTooLarge(f"The request body is over the limit of {limit} bytes.")
-
-
 def read_bounded(stream) -> bytes:
-    """Read the body, counting the bytes actually read (chunked bodies carry no length)."""
+    """Read the body, counting the bytes actually read: a body longer than its declared
+    length (which ``kbapi.http.middleware`` checked) is cut at the limit too."""
     limit = body_limit()
     if stream is None:
         return b""
     data = stream.read() if limit is None else stream.read(limit + 1)
-    if limit is not None and len(data) > limit:
-        raise PayloadTooLarge(f"The request body is over the limit of {limit} bytes.")
+    if over_limit(len(data)):
+        raise PayloadTooLarge(too_large_message(limit))
     return data
 
 
@@ -83,9 +70,6 @@ class JSONParser(parsers.JSONParser):
 
     def parse(self, stream, media_type=None, parser_context=None):
         parser_context = parser_context or {}
-        request = parser_context.get("request")
-        if request is not None:
-            check_declared_length(request.META)
         raw = read_bounded(stream)
         try:
             data = json.loads(codecs.decode(raw, parsers.get_encoding(parser_context)))
