@@ -13,10 +13,7 @@ class CategoryAdmin(ServiceModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name", "slug", "description")
     prepopulated_fields = {"slug": ("name",)}
-    create_service = services.category_create
-    update_service = services.category_update
-    delete_service = services.category_delete
-    service_object = "category"
+    writes = services.CATEGORY
     service_fields = ("slug", "name", "description")
 
 
@@ -25,10 +22,7 @@ class TagAdmin(ServiceModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
-    create_service = services.tag_create
-    update_service = services.tag_update
-    delete_service = services.tag_delete
-    service_object = "tag"
+    writes = services.TAG
     service_fields = ("slug", "name")
 
 
@@ -50,10 +44,7 @@ class ConceptAdmin(ServiceAdmin):
     autocomplete_fields = ("tags",)
     prepopulated_fields = {"slug": ("name",)}
     inlines = (ExampleInline,)  # relations/admin.py adds the concept's relations
-    create_service = services.concept_create
-    update_service = services.concept_update
-    delete_service = services.concept_delete
-    service_object = "concept"
+    writes = services.CONCEPT
     service_fields = services.CONCEPT_FIELDS + ("tags",)
 
     def save_formset(self, request, form, formset, change):
@@ -79,8 +70,5 @@ class ExampleAdmin(ServiceAdmin):
     search_fields = ("name", "slug", "description")
     autocomplete_fields = ("concepts",)
     prepopulated_fields = {"slug": ("name",)}
-    create_service = services.example_create
-    update_service = services.example_update
-    delete_service = services.example_delete
-    service_object = "example"
+    writes = services.EXAMPLE
     service_fields = services.EXAMPLE_FIELDS + ("concepts",)

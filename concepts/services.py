@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Sequence
 
-from kbapi.core.services import create_instance, delete_instance, update_instance
+from kbapi.core.services import ModelServices, create_instance, delete_instance, update_instance
 
 from .models import Category, Concept, Example, Tag
 from .selectors import concept_dependents
@@ -197,3 +197,9 @@ def _require_concepts(concepts: list[Concept]) -> None:
 
     if not concepts:
         raise ValidationError({"concepts": "An example illustrates at least one concept."})
+
+
+CATEGORY = ModelServices("category", category_create, category_update, category_delete)
+TAG = ModelServices("tag", tag_create, tag_update, tag_delete)
+CONCEPT = ModelServices("concept", concept_create, concept_update, concept_delete)
+EXAMPLE = ModelServices("example", example_create, example_update, example_delete)

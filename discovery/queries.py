@@ -17,7 +17,7 @@ from concepts.models import Category, Concept, Example
 from discovery import advisor, compare
 from discovery.graph import PREREQUISITE, Edge, Graph, Lesson, Reached, Step, learning_path
 from kbapi.core.db import json_column
-from kbapi.core.services import ServiceError
+from kbapi.core.services import NotFound, ServiceError
 from relations.models import AspectValue, Comparison
 
 
@@ -29,11 +29,6 @@ class BadQuery(ServiceError):
 
     def __init__(self, field: str, message: str):
         super().__init__(message, details={"errors": {field: [message]}})
-
-
-class NotFound(ServiceError):
-    status_code = 404
-    code = "not_found"
 
 
 class NoPath(ServiceError):

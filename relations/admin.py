@@ -18,10 +18,7 @@ class RelationAdmin(ServiceAdmin):
     list_filter = ("type",)
     search_fields = ("source__name", "source__slug", "target__name", "target__slug", "note")
     autocomplete_fields = ("source", "target")
-    create_service = services.relation_create
-    update_service = services.relation_update
-    delete_service = services.relation_delete
-    service_object = "relation"
+    writes = services.RELATION
     service_fields = ("source", "type", "target", "note")
 
 
@@ -104,9 +101,7 @@ class ComparisonAdmin(ServiceAdmin):
     list_display = ("title", "slug", "updated_at")
     search_fields = ("title", "slug", "summary")
     inlines = (AspectInline,)
-    update_service = services.comparison_update
-    delete_service = services.comparison_delete
-    service_object = "comparison"
+    writes = services.COMPARISON
     service_fields = services.COMPARISON_FIELDS
 
     def entry_initial(self, record) -> dict:

@@ -6,7 +6,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from concepts.models import Concept
-from kbapi.core.services import create_instance, delete_instance, lock_references, update_instance
+from kbapi.core.services import (
+    ModelServices,
+    create_instance,
+    delete_instance,
+    lock_references,
+    update_instance,
+)
 from kbapi.core.text import normalise_text
 
 from .models import Aspect, AspectValue, Comparison, ComparisonItem, Relation
@@ -135,6 +141,10 @@ def comparison_delete(
             comparison_concepts(comparison), comparison_aspects(comparison)
         ),
     )
+
+
+RELATION = ModelServices("relation", relation_create, relation_update, relation_delete)
+COMPARISON = ModelServices("comparison", comparison_create, comparison_update, comparison_delete)
 
 
 def comparison_snapshot(concepts: Sequence[Concept], aspects: Sequence[AspectInput]) -> dict:

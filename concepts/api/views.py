@@ -28,10 +28,7 @@ class CategoryViewSet(ServiceModelViewSet):
     filterset_class = CategoryFilter
     search_fields = ["name", "description"]
     ordering_fields = ["name", "slug", "updated_at"]
-    create_service = services.category_create
-    update_service = services.category_update
-    delete_service = services.category_delete
-    service_object = "category"
+    writes = services.CATEGORY
 
 
 class TagViewSet(ServiceModelViewSet):
@@ -42,10 +39,7 @@ class TagViewSet(ServiceModelViewSet):
     filterset_class = TagFilter
     search_fields = ["name", "slug"]
     ordering_fields = ["name", "slug", "updated_at"]
-    create_service = services.tag_create
-    update_service = services.tag_update
-    delete_service = services.tag_delete
-    service_object = "tag"
+    writes = services.TAG
 
 
 class ConceptViewSet(HistoryMixin, ServiceModelViewSet):
@@ -57,20 +51,10 @@ class ConceptViewSet(HistoryMixin, ServiceModelViewSet):
     renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, JSONLDRenderer]
     search_fields = ["name", "summary"]
     ordering_fields = ["name", "slug", "created_at", "updated_at"]
-    create_service = services.concept_create
-    update_service = services.concept_update
-    delete_service = services.concept_delete
-    service_object = "concept"
-
-    def get_queryset(self):
-        if self.action == "list":
-            return selectors.concept_list()
-        return selectors.concept_detail()
-
-    def get_serializer_class(self):
-        if self.action == "list":
-            return serializers.ConceptBriefSerializer
-        return serializers.ConceptSerializer
+    writes = services.CONCEPT
+    brief_serializer_class = serializers.ConceptBriefSerializer
+    list_selector = selectors.concept_list
+    detail_selector = selectors.concept_detail
 
     def list(self, request, *args, **kwargs):
         if not self.plain_brief_list(request):
@@ -118,15 +102,6 @@ class ExampleViewSet(HistoryMixin, ServiceModelViewSet):
     filterset_class = ExampleFilter
     search_fields = ["name", "description"]
     ordering_fields = ["name", "slug", "kind", "updated_at"]
-    create_service = services.example_create
-    update_service = services.example_update
-    delete_service = services.example_delete
-    service_object = "example"
-
-    def get_queryset(self):
-        return selectors.example_list()
-
-    def get_serializer_class(self):
-        if self.action == "list":
-            return serializers.ExampleBriefSerializer
-        return serializers.ExampleSerializer
+    writes = services.EXAMPLE
+    brief_serializer_class = serializers.ExampleBriefSerializer
+    detail_selector = selectors.example_list

@@ -23,7 +23,7 @@ from django.db import router, transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
-from kbapi.core.services import PreconditionFailed, ServiceError
+from kbapi.core.services import PreconditionFailed, ServiceError, WritesThroughServices
 
 VERSION_FIELD = "opened_at_version"
 STALE_FORM_MESSAGE = (
@@ -54,8 +54,9 @@ class OpenedAtVersionForm(forms.ModelForm):
             self.initial[VERSION_FIELD] = self.instance.version
 
 
-class ServiceModelAdmin(admin.ModelAdmin):
-    """A ModelAdmin whose form saves call ``create_service`` / ``update_service``.
+class ServiceModelAdmin(WritesThroughServices, admin.ModelAdmin):
+    """A ModelAdmin whose form saves call ``create_service`` / ``update_service`` (set by
+    ``writes = services.CONCEPT``, as the API's viewset names them).
 
     ``service_fields`` are the form fields handed to the services (plain and
     many-to-many alike); ``service_object`` names the keyword of the object.

@@ -21,6 +21,7 @@ these functions, so every rule is written once:
 """
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -43,6 +44,11 @@ class ServiceError(Exception):
         self.details = dict(details or {})
 
 
+class NotFound(ServiceError):
+    status_code = 404
+    code = "not_found"
+
+
 class Conflict(ServiceError):
     """The write clashes with what is stored (a duplicate, or dependents of a delete)."""
 
@@ -50,11 +56,8 @@ class Conflict(ServiceError):
     code = "conflict"
 
 
-class Gone(ServiceError):
+class Gone(NotFound):
     """The object was deleted after the client's request found it."""
-
-    status_code = 404
-    code = "not_found"
 
 
 class PreconditionFailed(ServiceError):
@@ -322,3 +325,32 @@ def _touch(holders: list[tuple[models.Model, str]], *, actor, change_message: st
         _record(holder, actor=actor, change_message=change_message)
         _save(holder, update_fields=["version", "updated_at"])
         _announce(holder, "update", fields=[field_name])
+
+
+@dataclass(frozen=True)
+class ModelServices:
+    """One model's write services, named once for every caller (the API's viewset, the
+    admin, revert): ``create(**fields)``, ``update(**{name: obj}, data=...)`` and
+    ``delete(**{name: obj})``, ``name`` being the keyword that takes the object."""
+
+    name: str
+    create: Callable
+    update: Callable
+    delete: Callable
+
+
+class WritesThroughServices:
+    """A class that writes through a model's services: ``writes = ModelServices(...)``
+    gives it ``create_service``, ``update_service``, ``delete_service`` and
+    ``service_object``."""
+
+    writes: ModelServices | None = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        writes = cls.__dict__.get("writes")
+        if writes is not None:
+            cls.create_service = writes.create
+            cls.update_service = writes.update
+            cls.delete_service = writes.delete
+            cls.service_object = writes.name

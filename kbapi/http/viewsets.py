@@ -6,6 +6,7 @@ from rest_framework import viewsets
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
+from kbapi.core.services import WritesThroughServices
 from kbapi.http.conditional import ConditionalMixin
 from kbapi.http.input_types import check_types
 from kbapi.http.renderers import JSONRenderer
@@ -25,11 +26,14 @@ class JSONOptionsMixin:
         return response
 
 
-class ServiceModelViewSet(JSONOptionsMixin, ConditionalMixin, viewsets.ModelViewSet):
+class ServiceModelViewSet(
+    WritesThroughServices, JSONOptionsMixin, ConditionalMixin, viewsets.ModelViewSet
+):
     """A ModelViewSet whose create/update/delete call the app's services.
 
-    Subclasses name their services and the keyword the update/delete services
-    take the object by (``service_object = "concept"``).
+    Subclasses name their model's services (``writes = services.CONCEPT``); a list
+    may have its own serializer (``brief_serializer_class``) and querysets may come
+    from selectors (``list_selector``, ``detail_selector``: the detail's and writes').
     """
 
     lookup_field = "slug"
@@ -38,6 +42,19 @@ class ServiceModelViewSet(JSONOptionsMixin, ConditionalMixin, viewsets.ModelView
     update_service: Callable
     delete_service: Callable
     service_object: str
+    brief_serializer_class = None
+    list_selector: Callable | None = None
+    detail_selector: Callable | None = None
+
+    def get_queryset(self):
+        selector = type(self).list_selector if self.action == "list" else None
+        selector = selector or type(self).detail_selector
+        return selector() if selector is not None else super().get_queryset()
+
+    def get_serializer_class(self):
+        if self.action == "list" and self.brief_serializer_class is not None:
+            return self.brief_serializer_class
+        return super().get_serializer_class()
 
     def get_serializer(self, *args, **kwargs):
         serializer = super().get_serializer(*args, **kwargs)

@@ -37,13 +37,8 @@ class RelationViewSet(HistoryMixin, ServiceModelViewSet):
     ordering_fields = ["type", "source__slug", "target__slug", "updated_at"]
     lookup_field = "key"
     lookup_value_regex = r"[a-z0-9-]+"
-    create_service = services.relation_create
-    update_service = services.relation_update
-    delete_service = services.relation_delete
-    service_object = "relation"
-
-    def get_queryset(self):
-        return selectors.relation_list()
+    writes = services.RELATION
+    detail_selector = selectors.relation_list
 
     def history_lookup(self) -> dict:
         lookup = selectors.relation_by_key(self.kwargs["key"])
@@ -70,17 +65,7 @@ class ComparisonViewSet(HistoryMixin, ServiceModelViewSet):
     filterset_class = ComparisonFilter
     search_fields = ["title", "summary"]
     ordering_fields = ["title", "slug", "updated_at"]
-    create_service = services.comparison_create
-    update_service = services.comparison_update
-    delete_service = services.comparison_delete
-    service_object = "comparison"
-
-    def get_queryset(self):
-        if self.action == "list":
-            return selectors.comparison_list()
-        return selectors.comparison_detail()
-
-    def get_serializer_class(self):
-        if self.action == "list":
-            return serializers.ComparisonBriefSerializer
-        return serializers.ComparisonSerializer
+    writes = services.COMPARISON
+    brief_serializer_class = serializers.ComparisonBriefSerializer
+    list_selector = selectors.comparison_list
+    detail_selector = selectors.comparison_detail
