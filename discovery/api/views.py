@@ -124,6 +124,10 @@ class DiscoveryView(JSONOptionsMixin, APIView):
     permission_classes = [AllowAny]
     http_method_names = ["get", "head", "options"]
 
+    def respond(self, serializer_class, answer) -> Response:
+        """``answer`` in the endpoint's shape (links absolute to this request)."""
+        return Response(serializer_class(answer, context={"request": self.request}).data)
+
 
 # --- neighbours, learning path, path -------------------------------------------------
 
@@ -144,7 +148,7 @@ class NeighborsView(DiscoveryView):
         answer = discovery.neighbors(
             slug=slug, depth=depth_param(request), types=types_param(request)
         )
-        return Response(shapes.NeighborsSerializer(answer, context={"request": request}).data)
+        return self.respond(shapes.NeighborsSerializer, answer)
 
 
 class LearningPathView(DiscoveryView):
@@ -170,7 +174,7 @@ class LearningPathView(DiscoveryView):
         builds on. An unknown slug in `known` is a 400."""
         known = slugs_param(request, "known")
         answer = discovery.learning_path_for(slug=slug, known=known)
-        return Response(shapes.LearningPathSerializer(answer, context={"request": request}).data)
+        return self.respond(shapes.LearningPathSerializer, answer)
 
 
 class PathView(DiscoveryView):
@@ -295,7 +299,7 @@ class CompareView(DiscoveryView):
             request, "concepts", low=compare.MIN_CONCEPTS, high=compare.MAX_CONCEPTS
         )
         answer = discovery.compare_concepts(slugs=slugs)
-        return Response(shapes.CompareSerializer(answer, context={"request": request}).data)
+        return self.respond(shapes.CompareSerializer, answer)
 
 
 FACTOR_PARAMETERS = [
