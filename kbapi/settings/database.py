@@ -1,7 +1,5 @@
 """The database: ``DATABASE_URL`` (SQLite by default), with the options each engine needs."""
 
-import os
-
 import dj_database_url
 
 from kbapi.settings.base import BASE_DIR
@@ -32,13 +30,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "DATABASE_CONNECT_TIMEOUT", 5
     )
     # psycopg 3 with Django's connection pool by default (see docs/PERFORMANCE.md:
-    # under ASGI a new connection per request costs more than the query);
-    # DATABASE_DRIVER=psycopg2 selects psycopg2 (no pool, CONN_MAX_AGE=0) instead.
-    if os.environ.get("DATABASE_DRIVER", "").strip().lower() == "psycopg2":
-        import sys
-
-        sys.modules["psycopg"] = None  # Django then falls back to psycopg2
-    elif env_bool("DATABASE_POOL", True):
+    # under ASGI a new connection per request costs more than the query).
+    if env_bool("DATABASE_POOL", True):
         DATABASES["default"]["OPTIONS"]["pool"] = {
             "min_size": env_int("DATABASE_POOL_MIN", 2),
             "max_size": env_int("DATABASE_POOL_MAX", 16),
