@@ -46,4 +46,5 @@ clean:
 
 # The benchmark (bench/run.py): SQLite, and PostgreSQL when one answers; writes docs/PERFORMANCE.md.
 bench: install
+	$(PY) -m pip install --quiet -e ".[dev,bench]"
 	$(PY) -m bench.run

@@ -420,7 +420,7 @@ def run_database(kind: str, tmp: Path, pg_base: str | None) -> dict:
     one_pass("repeated reads, cache on", reads, True, "real", paired=True)
     if kind == "postgresql":
         for driver, extra in (
-            ("psycopg2, CONN_MAX_AGE=0", {"DATABASE_DRIVER": "psycopg2"}),
+            ("psycopg2, CONN_MAX_AGE=0", {"DJANGO_SETTINGS_MODULE": "bench.settings_psycopg2"}),
             ("psycopg 3 + pool", {"DATABASE_POOL": "1"}),
         ):
             one_pass(f"driver: {driver}", ["concept list", "concept detail"], False, "real",

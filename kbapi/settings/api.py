@@ -1,0 +1,87 @@
+"""The API: request limits, Django REST framework (throttle rates included), the
+OpenAPI schema (drf-spectacular) and CORS."""
+
+import os
+
+from kbapi.settings.env import env_bool, env_int, env_list
+
+# Requests larger than this are refused with 413 before any parsing (kbapi.http.middleware, .parsers).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_BODY_BYTES", 256 * 1024)
+CSRF_FAILURE_VIEW = "kbapi.http.errors.csrf_failure"
+
+# Writes without If-Match get 428 when on; off by default so scripts and existing clients
+# keep working (a stale If-Match is always refused with 412). See kbapi/http/conditional.py.
+REQUIRE_IF_MATCH = env_bool("REQUIRE_IF_MATCH", default=False)
+
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", "")
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Link", "X-Request-ID", "Retry-After"]
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "kbapi.http.permissions.ModelPermissionsOrReadOnly",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["kbapi.http.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "kbapi.http.negotiation.StrictContentNegotiation",
+    "DEFAULT_PARSER_CLASSES": ["kbapi.http.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "kbapi.http.filters.StrictDjangoFilterBackend",
+        "kbapi.http.filters.BoundedSearchFilter",
+        "kbapi.http.filters.StrictOrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "kbapi.http.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "EXCEPTION_HANDLER": "kbapi.http.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "kbapi.http.openapi.autoschema.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "kbapi.http.throttling.AnonRateThrottle",
+        "kbapi.http.throttling.SignedInRateThrottle",
+        "kbapi.http.throttling.WriteRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("THROTTLE_ANON", "1000/minute"),
+        "user": os.environ.get("THROTTLE_USER", "5000/minute"),
+        "write": os.environ.get("THROTTLE_WRITE", "300/minute"),
+        "login": os.environ.get("THROTTLE_LOGIN", "10/minute"),
+    },
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "kbapi",
+    "DESCRIPTION": (
+        "A knowledge base about database concepts: databases and DBMSs, relational and "
+        "NoSQL models, Django's ORM, views, authentication and deployment. Reads are "
+        "public; writes need a token or session of a user with the model permission. "
+        "Every response says how it may be cached: anonymous reads `public, no-cache` with "
+        "an ETag, so caches keep them but revalidate each use (If-None-Match, 304); anything "
+        "to a signed-in user `private, no-store`; writes, the token and errors `no-store`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # no badge from the online validator: the docs work offline and behind a proxy
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        # names that read well in generated clients (not TypeEnum / KindEnum)
+        "RelationTypeEnum": "relations.models.Relation.Type",
+        "ExampleKindEnum": "concepts.models.Example.Kind",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "kbapi.http.openapi.autoschema.add_error_responses",
+        "kbapi.http.openapi.conditional.add_conditional_headers",
+        "kbapi.http.openapi.caching.add_cache_headers",
+        "kbapi.http.openapi.expansion.add_query_parameters",
+        "kbapi.http.openapi.summaries.describe_operations",
+        "kbapi.http.openapi.jsonld.jsonld_schema_hook",
+    ],
+}
