@@ -19,7 +19,7 @@ from django.db import connection
 
 from .index import FTS_TABLE, NAMES_TABLE, TRIGRAM_TABLE, TRIGRAM_VOCAB
 from .models import SearchDocument
-from .text import raw_trigrams
+from .text import CLOSE, OPEN, raw_trigrams
 
 SNIPPET_WORDS = 24
 FUZZY_MAX_CHARS = 64
@@ -153,8 +153,6 @@ class PostgresBackend:
         query word is read from the weights of the stored vector (names A, summary B,
         body C), without parsing the text again.
         """
-        from .engine import CLOSE, OPEN
-
         marks = f"StartSel='{OPEN}', StopSel='{CLOSE}'"
         words = f"MaxWords={SNIPPET_WORDS}, MinWords={SNIPPET_WORDS // 2}"
         sql = """
@@ -311,8 +309,6 @@ class SqliteBackend:
         match (they hold a longer word) are read with the prefix, in one pass over the
         rowid range they span.
         """
-        from .engine import CLOSE, OPEN
-
         values = ", ".join("(%s)" for _ in doc_ids)
         parts = f"""
             snippet({FTS_TABLE}, 1, %s, %s, '…', {SNIPPET_WORDS}) AS s,
