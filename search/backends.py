@@ -19,7 +19,7 @@ from django.db import connection
 
 from .index import FTS_TABLE, NAMES_TABLE, TRIGRAM_TABLE, TRIGRAM_VOCAB
 from .models import SearchDocument
-from .text import raw_trigrams
+from .text import CLOSE, OPEN, raw_trigrams
 
 SNIPPET_WORDS = 24
 FUZZY_MAX_CHARS = 64
@@ -153,8 +153,6 @@ class PostgresBackend:
         query word is read from the weights of the stored vector (names A, summary B,
         body C), without parsing the text again.
         """
-        from .engine import CLOSE, OPEN
-
         marks = f"StartSel='{OPEN}', StopSel='{CLOSE}'"
         words = f"MaxWords={SNIPPET_WORDS}, MinWords={SNIPPET_WORDS // 2}"
         sql = """
@@ -208,44 +206,49 @@ class SqliteBackend:
     def candidates(self, query: Query, *, limit: int) -> tuple[list[tuple], list[tuple]]:
         """As ``PostgresBackend.candidates``, with bm25 for the exact ranks."""
         kinds = query.narrowed
-        in_kinds = f"IN ({', '.join('%s' for _ in kinds)})"
+        in_kinds = f"IN ({', '.join(f'%(kind{i})s' for i in range(len(kinds)))})"
         kind_filter = f"AND kind {in_kinds}" if kinds else ""
         # Only a narrowed search joins every full-text match to its document to check the kind.
         kind_join = f"JOIN search_document AS c ON c.id = {FTS_TABLE}.rowid" if kinds else ""
         fts_kind_filter = f"AND c.kind {in_kinds}" if kinds else ""
         names_kind_filter = f"AND n.kind {in_kinds}" if kinds else ""
-        phrases = ", ".join("%s" for _ in query.phrases)
-        exact = " OR ".join("instr(d.keys, %s) > 0" for _ in query.exact)
-        words = " AND ".join("instr(d.keys, %s) > 0" for _ in query.name_words)
+        phrases = ", ".join(f"%(phrase{i})s" for i in range(len(query.phrases)))
+        exact = " OR ".join(f"instr(d.keys, %(exact{i})s) > 0" for i in range(len(query.exact)))
+        words = " AND ".join(
+            f"instr(d.keys, %(word{i})s) > 0" for i in range(len(query.name_words))
+        )
         sql = f"""
             WITH whole AS MATERIALIZED (
-                SELECT document_id, %s + %s
-                    + CASE WHEN phrase >= %s AND phrase < %s THEN %s ELSE 0.0 END AS rank,
+                SELECT document_id, %(exact_boost)s + %(words_boost)s
+                    + CASE WHEN phrase >= %(typed)s AND phrase < %(typed_end)s
+                        THEN %(prefix_boost)s ELSE 0.0 END AS rank,
                     phrase
                 FROM search_name WHERE phrase IN ({phrases}) {kind_filter}
                 ORDER BY rank DESC, phrase, document_id
-                LIMIT %s
+                LIMIT %(limit)s
             ),
             titled AS MATERIALIZED (
                 SELECT * FROM (
-                    SELECT document_id, %s AS rank FROM search_name
-                    WHERE is_title AND phrase >= %s AND phrase < %s {kind_filter}
-                    ORDER BY phrase, document_id LIMIT %s)
+                    SELECT document_id, %(title_rank)s AS rank FROM search_name
+                    WHERE is_title AND phrase >= %(typed)s AND phrase < %(typed_end)s {kind_filter}
+                    ORDER BY phrase, document_id LIMIT %(limit)s)
                 UNION ALL
                 SELECT * FROM (
-                    SELECT n.document_id, %s
+                    SELECT n.document_id, %(words_boost)s
                     FROM {NAMES_TABLE} JOIN search_name AS n ON n.id = {NAMES_TABLE}.rowid
-                    WHERE {NAMES_TABLE} MATCH %s
-                        AND NOT (n.phrase >= %s AND n.phrase < %s) {names_kind_filter}
-                    LIMIT %s)
-                LIMIT %s
+                    WHERE {NAMES_TABLE} MATCH %(match)s
+                        AND NOT (n.phrase >= %(typed)s AND n.phrase < %(typed_end)s)
+                        {names_kind_filter}
+                    LIMIT %(limit)s)
+                LIMIT %(limit)s
             ),
             ranked AS MATERIALIZED (
                 SELECT id, title, text_rank + boost AS rank, boost FROM (
                     SELECT d.id, d.title, m.score / (1.0 + m.score) AS text_rank,
-                        CASE WHEN {exact} THEN %s ELSE 0.0 END
-                        + CASE WHEN instr(d.keys, %s) > 0 THEN %s ELSE 0.0 END
-                        + CASE WHEN {words} THEN %s ELSE 0.0 END AS boost
+                        CASE WHEN {exact} THEN %(exact_boost)s ELSE 0.0 END
+                        + CASE WHEN instr(d.keys, %(prefix)s) > 0
+                            THEN %(prefix_boost)s ELSE 0.0 END
+                        + CASE WHEN {words} THEN %(words_boost)s ELSE 0.0 END AS boost
                     FROM (
                         -- Read (and bm25-ranked) only when the names gave fewer than
                         -- ``limit`` documents: a LIMIT of 0 skips the scan (a WHERE
@@ -253,8 +256,11 @@ class SqliteBackend:
                         SELECT {FTS_TABLE}.rowid AS doc_id,
                             -bm25({FTS_TABLE}, 10.0, 4.0, 1.0) AS score
                         FROM {FTS_TABLE} {kind_join}
-                        WHERE {FTS_TABLE} MATCH %s {fts_kind_filter}
-                        LIMIT (SELECT CASE WHEN count(*) < %s THEN %s ELSE 0 END FROM titled)
+                        WHERE {FTS_TABLE} MATCH %(match)s {fts_kind_filter}
+                        LIMIT (
+                            SELECT CASE WHEN count(*) < %(limit)s THEN %(limit)s ELSE 0 END
+                            FROM titled
+                        )
                     ) AS m
                     JOIN search_document AS d ON d.id = m.doc_id
                 )
@@ -266,40 +272,21 @@ class SqliteBackend:
             SELECT * FROM (SELECT 3, id, rank, boost FROM ranked ORDER BY rank DESC, title, id)
         """
         exact_boost, prefix_boost, words_boost = query.boosts
-        typed, typed_end = query.typed, _successor(query.typed)
-        match = self._match(query)
-        params = [
-            exact_boost,
-            words_boost,
-            typed,
-            typed_end,
-            prefix_boost,
-            *query.phrases,
-            *kinds,
-            limit,
-            prefix_boost + words_boost,
-            typed,
-            typed_end,
-            *kinds,
-            limit,
-            words_boost,
-            match,
-            typed,
-            typed_end,
-            *kinds,
-            limit,
-            limit,
-            *query.exact,
-            exact_boost,
-            query.prefix,
-            prefix_boost,
-            *query.name_words,
-            words_boost,
-            match,
-            *kinds,
-            limit,
-            limit,
-        ]
+        params = {
+            "exact_boost": exact_boost,
+            "prefix_boost": prefix_boost,
+            "words_boost": words_boost,
+            "title_rank": prefix_boost + words_boost,
+            "typed": query.typed,
+            "typed_end": _successor(query.typed),
+            "match": self._match(query),
+            "prefix": query.prefix,
+            "limit": limit,
+            **{f"phrase{i}": name for i, name in enumerate(query.phrases)},
+            **{f"kind{i}": kind for i, kind in enumerate(kinds)},
+            **{f"exact{i}": name for i, name in enumerate(query.exact)},
+            **{f"word{i}": word for i, word in enumerate(query.name_words)},
+        }
         return _split(_fetch(sql, params))
 
     def page(self, query: Query, doc_ids: list[int]) -> dict[int, tuple]:
@@ -311,8 +298,6 @@ class SqliteBackend:
         match (they hold a longer word) are read with the prefix, in one pass over the
         rowid range they span.
         """
-        from .engine import CLOSE, OPEN
-
         values = ", ".join("(%s)" for _ in doc_ids)
         parts = f"""
             snippet({FTS_TABLE}, 1, %s, %s, '…', {SNIPPET_WORDS}) AS s,

@@ -45,7 +45,7 @@ from django.db import connection
 
 from . import backends
 from .models import SearchDocument
-from .text import best_window, phrase, search_terms, words
+from .text import CLOSE, OPEN, best_window, phrase, search_terms, words
 
 MAX_HITS = 1000
 FUZZY_CANDIDATES = 50
@@ -57,7 +57,6 @@ EXACT_NAME_BOOST = 1.0
 NAME_PREFIX_BOOST = 0.25
 NAME_WORDS_BOOST = 0.5
 KINDS = tuple(SearchDocument.Kind.values)
-OPEN, CLOSE = "\ue000", "\ue001"  # private-use marks around matches, never in content
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SPACE = re.compile(r"\s+")
 

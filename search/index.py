@@ -3,68 +3,32 @@
 ``object_written`` is sent by the services inside the write's transaction, so
 the index changes atomically with the data. A write can change the documents
 of other objects too: an example's document names its concepts, and a
-concept's document names its tags.
+concept's document names its tags. Which documents a write touches, and how
+each is built, the apps tell ``registry`` (search imports none of them).
 """
 
 from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchVector
 from django.db import connection
-from django.db.models import Prefetch
 from django.dispatch import receiver
 
-from concepts.models import Concept, Example, Tag
 from kbapi.core.signals import object_written
-from relations.models import Comparison
 
+from . import registry
 from .models import SearchDocument, SearchName
-from .text import keys_of, phrase
+from .text import phrase
 
-Kind = SearchDocument.Kind
 FTS_TABLE = "search_fts"
 TRIGRAM_TABLE = "search_fts_keys"
 TRIGRAM_VOCAB = "search_fts_keys_vocab"
 NAMES_TABLE = "search_fts_names"
 
 
-# The fields each kind of document is built from (its own, and the links it names).
-DOCUMENT_FIELDS = {
-    Concept: {"slug", "name", "aliases", "summary", "definition", "tags"}
-    | {"advantages", "limitations", "use_cases"},
-    Example: {"slug", "name", "description", "code", "language", "concepts"},
-    Comparison: {"slug", "title", "summary", "verdict"},
-}
-
-
 @receiver(object_written)
 def keep_index_in_step(sender, instance, action, fields=None, **kwargs):
-    for kind, ids, without in _affected(instance, action, fields):
+    for kind, ids, without in registry.affected(instance, action, fields):
         reindex(kind, ids, without=without)
-
-
-def _affected(instance, action, fields):
-    """(kind, object ids, object being deleted) for every document the write touches;
-    ``fields`` (None: any) are what an update changed."""
-    deleting = instance if action == "delete" else None
-
-    def changed(*names):
-        return fields is None or not fields.isdisjoint(names)
-
-    if isinstance(instance, Concept):
-        if changed(*DOCUMENT_FIELDS[Concept]):
-            yield Kind.CONCEPT, [instance.pk], deleting
-        if changed("name"):  # an example's document names its concepts
-            example_ids = list(instance.examples.values_list("pk", flat=True))
-            if example_ids:
-                yield Kind.EXAMPLE, example_ids, deleting
-    elif isinstance(instance, Example) and changed(*DOCUMENT_FIELDS[Example]):
-        yield Kind.EXAMPLE, [instance.pk], deleting
-    elif isinstance(instance, Comparison) and changed(*DOCUMENT_FIELDS[Comparison]):
-        yield Kind.COMPARISON, [instance.pk], deleting
-    elif isinstance(instance, Tag) and action != "create" and changed("name"):
-        concept_ids = list(instance.concepts.values_list("pk", flat=True))
-        if concept_ids:
-            yield Kind.CONCEPT, concept_ids, deleting
 
 
 def reindex(kind: str, ids: Iterable[int], *, without=None) -> None:
@@ -74,7 +38,8 @@ def reindex(kind: str, ids: Iterable[int], *, without=None) -> None:
     name rows and trigram keys, which derive from the names alone, stay as they are.
     """
     ids = list(ids)
-    docs = [doc for doc in BUILDERS[kind](ids, without) if doc.object_id != _pk(without, kind)]
+    build = registry.get(kind).build
+    docs = [doc for doc in build(ids, without) if doc.object_id != registry.pk_of(without, kind)]
     existing = {
         row["object_id"]: row
         for row in SearchDocument.objects.filter(kind=kind, object_id__in=ids).values(
@@ -116,14 +81,10 @@ def rebuild() -> int:
             cursor.execute(f"DELETE FROM {TRIGRAM_TABLE}")
             cursor.execute(f"DELETE FROM {NAMES_TABLE}")
     total = 0
-    for kind, model in (
-        (Kind.CONCEPT, Concept),
-        (Kind.EXAMPLE, Example),
-        (Kind.COMPARISON, Comparison),
-    ):
-        ids = list(model.objects.values_list("pk", flat=True))
+    for entry in registry.kinds():
+        ids = list(entry.model.objects.values_list("pk", flat=True))
         for start in range(0, len(ids), 500):
-            reindex(kind, ids[start : start + 500])
+            reindex(entry.kind, ids[start : start + 500])
         total += len(ids)
     _settle()
     return total
@@ -151,36 +112,6 @@ def _settle() -> None:
         cursor.execute("ANALYZE search_name")
 
 
-def _pk(obj, kind):
-    model = {Kind.CONCEPT: Concept, Kind.EXAMPLE: Example, Kind.COMPARISON: Comparison}[kind]
-    return obj.pk if isinstance(obj, model) else None
-
-
-def _document(kind, obj, *, title, names, summary, body) -> SearchDocument:
-    names = [n.strip() for n in names if n and n.strip()]
-    return SearchDocument(
-        kind=kind,
-        object_id=obj.pk,
-        slug=obj.slug,
-        title=title,
-        names="\n".join(names),
-        keys=keys_of(names),
-        summary=summary,
-        body="\n".join(part for part in body if part),
-    )
-
-
-def _with_names(model, ids, fields, *, related: str, without):
-    """Rows of ``model`` with the names of their ``related`` objects, less ``without``
-    (an object about to be deleted, whose name must leave the documents now)."""
-    named = model._meta.get_field(related).related_model
-    names = named.objects.only("id", "name")
-    if isinstance(without, named):
-        names = names.exclude(pk=without.pk)
-    rows = model.objects.filter(pk__in=ids).only("id", "slug", *fields)
-    return rows.prefetch_related(Prefetch(related, queryset=names))
-
-
 def _names(doc: SearchDocument) -> list[SearchName]:
     """The title row and one row per other name of ``doc`` (see ``SearchName``)."""
     rows, seen = [], set()
@@ -192,36 +123,6 @@ def _names(doc: SearchDocument) -> list[SearchName]:
                 SearchName(document_id=doc.pk, kind=doc.kind, phrase=key, is_title=not rows)
             )
     return rows
-
-
-def _concepts(ids, without):
-    fields = ["name", "aliases", "summary", "definition", "advantages", "limitations", "use_cases"]
-    for c in _with_names(Concept, ids, fields, related="tags", without=without):
-        body = [c.definition, *c.advantages, *c.limitations, *c.use_cases]
-        body.append(" ".join(tag.name for tag in c.tags.all()))
-        yield _document(
-            Kind.CONCEPT, c, title=c.name, names=[c.name, *c.aliases], summary=c.summary, body=body
-        )
-
-
-def _examples(ids, without):
-    fields = ["name", "description", "code", "language"]
-    for e in _with_names(Example, ids, fields, related="concepts", without=without):
-        body = [e.code, e.language, " ".join(c.name for c in e.concepts.all())]
-        yield _document(
-            Kind.EXAMPLE, e, title=e.name, names=[e.name], summary=e.description, body=body
-        )
-
-
-def _comparisons(ids, without):
-    rows = Comparison.objects.filter(pk__in=ids).only("id", "slug", "title", "summary", "verdict")
-    for c in rows:
-        yield _document(
-            Kind.COMPARISON, c, title=c.title, names=[c.title], summary=c.summary, body=[c.verdict]
-        )
-
-
-BUILDERS = {Kind.CONCEPT: _concepts, Kind.EXAMPLE: _examples, Kind.COMPARISON: _comparisons}
 
 
 def _write_backend(

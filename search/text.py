@@ -3,6 +3,9 @@
 import re
 
 MAX_TERMS = 12
+# Private-use marks around matches in snippets (never in content): the backends put them
+# in, ``engine.choose_snippet`` turns them into <mark>s.
+OPEN, CLOSE = "\ue000", "\ue001"
 
 # PostgreSQL's English stop words (tsearch_data/english.stop): PostgreSQL drops them from
 # vectors and queries, so SQLite's query leaves them out too and both match alike.

@@ -1,8 +1,49 @@
 import django.contrib.postgres.indexes
 import django.contrib.postgres.search
+from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
-from search.migration_ops import AddIndexOnPostgres, KeepTrigramExtension, RunOnSqlite
+
+# Frozen here (as this migration first ran), so that migrating never runs today's code:
+# operations whose database side runs on one vendor only; the state changes on all.
+
+
+class OnlyOn:
+    """An operation whose database side runs on ``vendor`` only; its state changes on all."""
+
+    vendor = ""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == self.vendor:
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == self.vendor:
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class AddIndexOnPostgres(OnlyOn, migrations.AddIndex):
+    """A PostgreSQL index (GIN): part of the model state everywhere, created only there."""
+
+    vendor = "postgresql"
+
+
+class RunOnSqlite(OnlyOn, migrations.RunSQL):
+    """SQL (FTS5 tables) that only SQLite runs; PostgreSQL does nothing."""
+
+    vendor = "sqlite"
+
+
+class KeepTrigramExtension(TrigramExtension):
+    """``CREATE EXTENSION pg_trgm`` on PostgreSQL; unapplying leaves it installed.
+
+    Django's own operation queries ``pg_extension`` when unapplied, even on SQLite, and
+    dropping the extension could break anything else that uses it.
+    """
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        pass
+
 
 FTS_SQL = [
     # Weighted at query time with bm25(search_fts, 10, 4, 1): names, summary, body.
@@ -22,10 +63,9 @@ FTS_REVERSE_SQL = [
 
 
 def index_existing_content(apps, schema_editor):
-    """Nothing now: 0002 indexes what is already stored, once its tables exist too.
+    """Nothing now: 0002 tells whether there is content to index, once its tables exist too.
 
-    (``rebuild`` is today's code: run here it would write tables this migration
-    does not create yet.)
+    (Indexing is today's code, which a migration never runs.)
     """
 
 

@@ -3,7 +3,42 @@ import django.contrib.postgres.search
 import django.db.models.deletion
 from django.db import migrations, models
 
-from search.migration_ops import AddIndexOnPostgres, RunOnPostgres, RunOnSqlite
+
+# Frozen here (as this migration first ran), so that migrating never runs today's code:
+# operations whose database side runs on one vendor only; the state changes on all.
+
+
+class OnlyOn:
+    """An operation whose database side runs on ``vendor`` only; its state changes on all."""
+
+    vendor = ""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == self.vendor:
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == self.vendor:
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class AddIndexOnPostgres(OnlyOn, migrations.AddIndex):
+    """A PostgreSQL index (GIN): part of the model state everywhere, created only there."""
+
+    vendor = "postgresql"
+
+
+class RunOnSqlite(OnlyOn, migrations.RunSQL):
+    """SQL (FTS5 tables) that only SQLite runs; PostgreSQL does nothing."""
+
+    vendor = "sqlite"
+
+
+class RunOnPostgres(OnlyOn, migrations.RunSQL):
+    """SQL that only PostgreSQL runs; SQLite does nothing."""
+
+    vendor = "postgresql"
+
 
 NAMES_SQL = [
     # Equality and prefix lookups on the phrase (PostgreSQL has its text_pattern_ops indexes).
@@ -20,15 +55,21 @@ NAMES_REVERSE_SQL = [
     "DROP INDEX IF EXISTS search_name_phrase",
 ]
 
+SEARCHED = [("concepts", "Concept"), ("concepts", "Example"), ("relations", "Comparison")]
+
 
 def index_existing_content(apps, schema_editor):
-    """Rebuild the index (documents and names) when there is content already."""
-    from concepts.models import Concept
+    """Tell the operator to index the content already stored, if any.
 
-    if Concept.objects.exists():
-        from search.index import rebuild
-
-        rebuild()
+    Indexing is today's code (``manage.py reindex``), which a migration never runs: a
+    later change to it must not break migrating. Content written from now on is
+    indexed as it is written (a fresh database: by ``loadkb``).
+    """
+    if any(apps.get_model(*name).objects.exists() for name in SEARCHED):
+        print(
+            "\n  search: the knowledge base already has content; "
+            "run `manage.py reindex` to build its search index."
+        )
 
 
 class Migration(migrations.Migration):
@@ -66,7 +107,7 @@ class Migration(migrations.Migration):
         RunOnSqlite(NAMES_SQL, NAMES_REVERSE_SQL),
         # Keep the vector in the row: ranking reads it for every match, while the long
         # text (body) is read only for the snippets of a page, so that is what TOAST
-        # moves out of line. (Takes effect as rows are written: the rebuild below.)
+        # moves out of line. (Takes effect as rows are written: ``manage.py reindex``.)
         RunOnPostgres(
             "ALTER TABLE search_document ALTER COLUMN vector SET STORAGE MAIN",
             "ALTER TABLE search_document ALTER COLUMN vector SET STORAGE EXTENDED",
