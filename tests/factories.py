@@ -6,6 +6,13 @@ from relations import services as relation_services
 
 
 def make_concept(slug: str, **fields) -> Concept:
+    """A concept through ``concept_create``; ``category`` and ``tags`` may be given by slug."""
+    if isinstance(fields.get("category"), str):
+        fields["category"] = Category.objects.get(slug=fields["category"])
+    if "tags" in fields:
+        fields["tags"] = [
+            Tag.objects.get(slug=tag) if isinstance(tag, str) else tag for tag in fields["tags"]
+        ]
     defaults = {
         "name": slug.replace("-", " ").title(),
         "summary": f"Summary of {slug}.",
