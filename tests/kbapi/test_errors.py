@@ -16,6 +16,12 @@ def assert_error(response, status: int, code: str):
     return body
 
 
+def refused_delete_dependents(client, route: str, key: str) -> dict:
+    """Delete what others still need: a 409 in the error shape; the dependents it names."""
+    body = assert_error(client.delete(reverse(route, args=[key])), 409, "conflict")
+    return body["dependents"]
+
+
 @pytest.mark.parametrize("path", ["/api/nope", "/api/v1/nope/", "/api/", "/api/v1/concepts/x/y/"])
 def test_unknown_routes_under_api_answer_json_404(anon, db, path):
     assert_error(anon.get(path), 404, "not_found")
@@ -82,14 +88,13 @@ def test_self_loop_relation_is_400(editor, small_kb):
 
 
 def test_deleting_a_needed_concept_is_409_naming_dependents(deleter, small_kb):
-    response = deleter.delete(reverse("concept-detail", args=["key-value-store"]))
-    body = assert_error(response, 409, "conflict")
-    assert body["dependents"]["relations"] == [
+    dependents = refused_delete_dependents(deleter, "concept-detail", "key-value-store")
+    assert dependents["relations"] == [
         "key-value-store--is-a--database",
         "relational-database--contrasts-with--key-value-store",
     ]
-    assert body["dependents"]["comparisons"] == ["relational-vs-key-value"]
-    assert body["dependents"]["examples"] == ["redis"]
+    assert dependents["comparisons"] == ["relational-vs-key-value"]
+    assert dependents["examples"] == ["redis"]
     assert Concept.objects.filter(slug="key-value-store").exists()
 
 
