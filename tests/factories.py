@@ -24,6 +24,20 @@ def make_concept(slug: str, **fields) -> Concept:
     return concept_services.concept_create(slug=slug, **{**defaults, **fields})
 
 
+def comparison_body(slug: str, title: str, aspects: dict[str, dict[str, str]], **fields) -> dict:
+    """A comparison's request body: ``aspects`` maps each aspect's name to its values by concept;
+    it compares database and key-value-store unless ``concepts`` says otherwise."""
+    return {
+        "slug": slug,
+        "title": title,
+        "summary": "Two things.",
+        "verdict": "It depends.",
+        "concepts": ["database", "key-value-store"],
+        "aspects": [{"name": name, "values": values} for name, values in aspects.items()],
+        **fields,
+    }
+
+
 def make_many(n: int) -> list[Concept]:
     """``n`` concepts, each with tags, an example, relations, and comparisons."""
     hub = Concept.objects.first()

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from concepts.models import Concept
+from tests.factories import comparison_body
 
 
 def assert_error(response, status: int, code: str):
@@ -104,14 +105,9 @@ def test_deleting_a_category_in_use_is_409(deleter, small_kb):
 
 
 def test_comparison_aspect_missing_a_value_is_400(editor, small_kb):
-    body = {
-        "slug": "bad",
-        "title": "Bad",
-        "summary": "Bad.",
-        "verdict": "Bad.",
-        "concepts": ["database", "key-value-store"],
-        "aspects": [{"name": "Scope", "values": {"database": "Any"}}],
-    }
+    body = comparison_body(
+        "bad", "Bad", {"Scope": {"database": "Any"}}, summary="Bad.", verdict="Bad."
+    )
     error = assert_error(
         editor.post(reverse("comparison-list"), body, format="json"), 400, "invalid"
     )
