@@ -6,6 +6,13 @@ from relations import services as relation_services
 
 
 def make_concept(slug: str, **fields) -> Concept:
+    """A concept through ``concept_create``; ``category`` and ``tags`` may be given by slug."""
+    if isinstance(fields.get("category"), str):
+        fields["category"] = Category.objects.get(slug=fields["category"])
+    if "tags" in fields:
+        fields["tags"] = [
+            Tag.objects.get(slug=tag) if isinstance(tag, str) else tag for tag in fields["tags"]
+        ]
     defaults = {
         "name": slug.replace("-", " ").title(),
         "summary": f"Summary of {slug}.",
@@ -15,6 +22,20 @@ def make_concept(slug: str, **fields) -> Concept:
         "tags": list(Tag.objects.all()[:2]),
     }
     return concept_services.concept_create(slug=slug, **{**defaults, **fields})
+
+
+def comparison_body(slug: str, title: str, aspects: dict[str, dict[str, str]], **fields) -> dict:
+    """A comparison's request body: ``aspects`` maps each aspect's name to its values by concept;
+    it compares database and key-value-store unless ``concepts`` says otherwise."""
+    return {
+        "slug": slug,
+        "title": title,
+        "summary": "Two things.",
+        "verdict": "It depends.",
+        "concepts": ["database", "key-value-store"],
+        "aspects": [{"name": name, "values": values} for name, values in aspects.items()],
+        **fields,
+    }
 
 
 def make_many(n: int) -> list[Concept]:

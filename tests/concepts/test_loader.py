@@ -16,7 +16,6 @@ from django.core.management.base import CommandError
 
 from concepts.models import Category, Concept, Example, Tag
 from concepts.services import (
-    concept_create,
     concept_update,
     example_delete,
     example_update,
@@ -28,6 +27,7 @@ from kbapi.edge.version import get_version
 from relations.models import Comparison, Relation
 from relations.services import relation_delete, relation_update
 from tests.conftest import FIXTURE_CONTENT
+from tests.factories import make_concept
 
 MODELS_WITH_HISTORY = (Concept, Example, Relation, Comparison)
 
@@ -338,13 +338,14 @@ def test_a_reference_to_an_entry_deleted_in_the_database_is_a_conflict_not_an_er
 
 
 def test_a_name_taken_in_the_database_is_a_conflict_not_an_error(loaded):
-    concept_create(
-        slug="graph-db",
+    make_concept(
+        "graph-db",
         name="Graph database",
         summary="s",
         definition="d",
-        category=Category.objects.get(slug="database-type"),
+        category="database-type",
         source="Week 1",
+        tags=[],
     )
     edit(
         loaded,
@@ -468,13 +469,13 @@ def test_export_writes_the_database_edits_into_their_files_and_touches_nothing_e
     relation = Relation.objects.get(source__slug="relational-database", type="contrasts-with")
     relation_update(relation=relation, data={"note": "rows vs keys"})
     example_delete(example=Example.objects.get(slug="redis"))
-    concept_create(
-        slug="graph-database",
+    make_concept(
+        "graph-database",
         name="Graph database",
         summary="Nodes and edges.",
         definition="Data as nodes\nand the edges between them.",
-        category=Category.objects.get(slug="database-type"),
-        tags=[Tag.objects.get(slug="nosql")],
+        category="database-type",
+        tags=["nosql"],
         source="Week 1 › Non-relational Databases",
     )
     before = (loaded / "10-databases.yaml").read_text()

@@ -12,6 +12,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from concepts.models import Category, Concept, Tag
 from relations.models import Relation
+from tests.factories import comparison_body
 from tests.kbapi.test_bad_input import snapshot
 
 SCHEMA = SchemaGenerator().get_schema(request=None, public=True)
@@ -194,16 +195,12 @@ def test_editor_writes_every_resource(editor, small_kb):
         ),
         (
             "comparison-list",
-            {
-                "slug": "database-vs-kv",
-                "title": "Database vs key-value store",
-                "summary": "General against specific.",
-                "verdict": "It depends.",
-                "concepts": ["database", "key-value-store"],
-                "aspects": [
-                    {"name": "Scope", "values": {"database": "Any", "key-value-store": "Keys"}}
-                ],
-            },
+            comparison_body(
+                "database-vs-kv",
+                "Database vs key-value store",
+                {"Scope": {"database": "Any", "key-value-store": "Keys"}},
+                summary="General against specific.",
+            ),
         ),
     ]
     for route, body in cases:

@@ -23,9 +23,9 @@ class FakeVersion:
 class FakeApp:
     """Answers like Django would, counting the calls that reach it."""
 
-    def __init__(self, headers=((b"Content-Type", b"application/json"),), status=200):
+    def __init__(self, *headers, status=200):
         self.calls = 0
-        self.headers = list(headers)
+        self.headers = [(b"Content-Type", b"application/json"), *headers]
         self.status = status
         self.seen_headers = []
 
@@ -76,6 +76,12 @@ def version():
 @pytest.fixture
 def django():
     return FakeApp()
+
+
+def cache_in_front(version, *headers, status=200, **options):
+    """A FakeApp answering JSON with ``headers`` and ``status``, and the cache in front of it."""
+    django = FakeApp(*headers, status=status)
+    return django, ResponseCacheMiddleware(django, version=version, **options)
 
 
 @pytest.fixture
@@ -177,8 +183,7 @@ def test_cookies_other_than_the_session_do_not_split_or_bypass_the_cache(cached,
     ids=["404", "500", "302", "set-cookie", "private", "no-store", "vary-other", "vary-star"],
 )
 def test_responses_that_must_not_be_shared_are_never_stored(version, status, headers):
-    django = FakeApp(headers=[(b"Content-Type", b"application/json"), *headers], status=status)
-    cached = ResponseCacheMiddleware(django, version=version)
+    django, cached = cache_in_front(version, *headers, status=status)
     assert not storable(status, headers)
     call(cached, scope())
     call(cached, scope())
@@ -190,15 +195,12 @@ def test_vary_on_keyed_headers_and_cookie_is_storable():
 
 
 def test_if_none_match_is_answered_304_from_the_entry_with_its_headers(version):
-    django = FakeApp(
-        headers=[
-            (b"Content-Type", b"application/json"),
-            (b"ETag", b'"concept-7"'),
-            (b"Vary", b"Origin"),
-            (b"Access-Control-Allow-Origin", b"https://front.example"),
-        ]
+    django, cached = cache_in_front(
+        version,
+        (b"ETag", b'"concept-7"'),
+        (b"Vary", b"Origin"),
+        (b"Access-Control-Allow-Origin", b"https://front.example"),
     )
-    cached = ResponseCacheMiddleware(django, version=version)
     origin = (b"origin", b"https://front.example")
     call(cached, scope(headers=[origin]))
     response = call(cached, scope(headers=[origin, (b"if-none-match", b'W/"concept-7"')]))
@@ -212,14 +214,9 @@ def test_if_none_match_is_answered_304_from_the_entry_with_its_headers(version):
 
 
 def test_hits_and_their_304s_carry_the_cache_control_and_etag_django_gave(version):
-    django = FakeApp(
-        headers=[
-            (b"Content-Type", b"application/json"),
-            (b"ETag", b'"a1b2"'),
-            (b"Cache-Control", b"public, no-cache"),
-        ]
+    django, cached = cache_in_front(
+        version, (b"ETag", b'"a1b2"'), (b"Cache-Control", b"public, no-cache")
     )
-    cached = ResponseCacheMiddleware(django, version=version)
     current = (b"if-none-match", b'"a1b2"')
     miss = call(cached, scope(headers=[current]))  # Django is asked without it: a 200 to keep
     hit = call(cached, scope())
@@ -257,8 +254,7 @@ def test_head_answers_headers_without_a_body(cached):
 
 
 def test_the_store_is_bounded_by_entries_and_by_bytes(version):
-    django = FakeApp()
-    cached = ResponseCacheMiddleware(django, version=version, max_entries=3)
+    django, cached = cache_in_front(version, max_entries=3)
     for page in range(10):
         call(cached, scope(query=f"page={page}".encode()))
     assert len(cached.store) == 3
@@ -282,8 +278,7 @@ def test_lru_evicts_the_least_recently_used_within_the_byte_budget():
 
 
 def test_an_oversized_response_is_passed_through_whole_and_not_stored(version):
-    django = FakeApp()
-    cached = ResponseCacheMiddleware(django, version=version, max_entry_bytes=8)
+    django, cached = cache_in_front(version, max_entry_bytes=8)
     response = call(cached, scope())
     assert json.loads(response["body"])["call"] == 1
     call(cached, scope())

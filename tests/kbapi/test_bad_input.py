@@ -17,7 +17,7 @@ from rest_framework.validators import UniqueValidator
 from concepts.models import Category, Concept, Example, Tag
 from kbapi.edge.body_limit import BodyLimitMiddleware
 from relations.models import Comparison, Relation
-from tests.kbapi.test_errors import assert_error
+from tests.kbapi.test_errors import assert_error, refused_delete_dependents
 
 MODELS = (Category, Tag, Concept, Example, Relation, Comparison)
 
@@ -430,20 +430,18 @@ def test_colliding_creates_are_409_not_500(editor, small_kb, monkeypatch):
 
 
 def test_deleting_a_category_in_use_is_409_listing_its_concepts(deleter, unchanged):
-    response = deleter.delete(reverse("category-detail", args=["database-type"]))
-    body = assert_error(response, 409, "conflict")
-    assert body["dependents"]["concepts"] == ["key-value-store", "relational-database"]
+    dependents = refused_delete_dependents(deleter, "category-detail", "database-type")
+    assert dependents["concepts"] == ["key-value-store", "relational-database"]
 
 
 def test_deleting_a_linked_concept_is_409_listing_its_relations(deleter, unchanged):
-    response = deleter.delete(reverse("concept-detail", args=["database"]))
-    body = assert_error(response, 409, "conflict")
-    assert body["dependents"]["relations"] == [
+    dependents = refused_delete_dependents(deleter, "concept-detail", "database")
+    assert dependents["relations"] == [
         "database--prerequisite-of--relational-database",
         "key-value-store--is-a--database",
         "relational-database--is-a--database",
     ]
-    assert "examples" not in body["dependents"]  # select-rows still illustrates another
+    assert "examples" not in dependents  # select-rows still illustrates another
 
 
 # --- hosts, CSRF, unknown routes, server errors --------------------------------------------

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from concepts.models import Concept
+from tests.factories import comparison_body
 
 
 def assert_error(response, status: int, code: str):
@@ -14,6 +15,12 @@ def assert_error(response, status: int, code: str):
     assert body["code"] == code
     assert isinstance(body["message"], str) and body["message"]
     return body
+
+
+def refused_delete_dependents(client, route: str, key: str) -> dict:
+    """Delete what others still need: a 409 in the error shape; the dependents it names."""
+    body = assert_error(client.delete(reverse(route, args=[key])), 409, "conflict")
+    return body["dependents"]
 
 
 @pytest.mark.parametrize("path", ["/api/nope", "/api/v1/nope/", "/api/", "/api/v1/concepts/x/y/"])
@@ -82,14 +89,13 @@ def test_self_loop_relation_is_400(editor, small_kb):
 
 
 def test_deleting_a_needed_concept_is_409_naming_dependents(deleter, small_kb):
-    response = deleter.delete(reverse("concept-detail", args=["key-value-store"]))
-    body = assert_error(response, 409, "conflict")
-    assert body["dependents"]["relations"] == [
+    dependents = refused_delete_dependents(deleter, "concept-detail", "key-value-store")
+    assert dependents["relations"] == [
         "key-value-store--is-a--database",
         "relational-database--contrasts-with--key-value-store",
     ]
-    assert body["dependents"]["comparisons"] == ["relational-vs-key-value"]
-    assert body["dependents"]["examples"] == ["redis"]
+    assert dependents["comparisons"] == ["relational-vs-key-value"]
+    assert dependents["examples"] == ["redis"]
     assert Concept.objects.filter(slug="key-value-store").exists()
 
 
@@ -99,14 +105,9 @@ def test_deleting_a_category_in_use_is_409(deleter, small_kb):
 
 
 def test_comparison_aspect_missing_a_value_is_400(editor, small_kb):
-    body = {
-        "slug": "bad",
-        "title": "Bad",
-        "summary": "Bad.",
-        "verdict": "Bad.",
-        "concepts": ["database", "key-value-store"],
-        "aspects": [{"name": "Scope", "values": {"database": "Any"}}],
-    }
+    body = comparison_body(
+        "bad", "Bad", {"Scope": {"database": "Any"}}, summary="Bad.", verdict="Bad."
+    )
     error = assert_error(
         editor.post(reverse("comparison-list"), body, format="json"), 400, "invalid"
     )

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from concepts.models import Concept, Example, Tag
 from relations.models import Comparison, Relation
+from tests.factories import comparison_body
 
 NEW = {
     "concept": {
@@ -27,14 +28,11 @@ NEW = {
         "concepts": ["database", "key-value-store"],
     },
     "relation": {"source": "key-value-store", "type": "related-to", "target": "database"},
-    "comparison": {
-        "slug": "db-vs-kv",
-        "title": "Database vs key-value",
-        "summary": "Two things.",
-        "verdict": "It depends.",
-        "concepts": ["database", "key-value-store"],
-        "aspects": [{"name": "Shape", "values": {"database": "any", "key-value-store": "pairs"}}],
-    },
+    "comparison": comparison_body(
+        "db-vs-kv",
+        "Database vs key-value",
+        {"Shape": {"database": "any", "key-value-store": "pairs"}},
+    ),
 }
 MODELS = {"concept": Concept, "example": Example, "relation": Relation, "comparison": Comparison}
 EDIT = {

@@ -28,10 +28,16 @@ def assert_throttled(response):
     assert int(response["Retry-After"]) > 0
 
 
+def assert_throttled_after(allowed: int, send, status: int = 200) -> None:
+    """``send(i)`` is answered ``status`` for i below ``allowed``; the next one is throttled."""
+    for i in range(allowed):
+        response = send(i)
+        assert response.status_code == status, response.content
+    assert_throttled(send(allowed))
+
+
 def test_anonymous_reads_are_throttled_with_retry_after(anon, small_kb, low_rates):
-    for _ in range(3):
-        assert anon.get(reverse("tag-list")).status_code == 200
-    assert_throttled(anon.get(reverse("tag-list")))
+    assert_throttled_after(3, lambda _: anon.get(reverse("tag-list")))
 
 
 def test_x_forwarded_for_does_not_give_a_fresh_allowance(anon, small_kb, low_rates):
@@ -52,16 +58,14 @@ def test_behind_a_proxy_the_forwarded_address_counts(anon, small_kb, low_rates):
 
 
 def test_users_are_throttled(editor, small_kb, low_rates):
-    for _ in range(5):
-        assert editor.get(reverse("tag-list")).status_code == 200
-    assert_throttled(editor.get(reverse("tag-list")))
+    assert_throttled_after(5, lambda _: editor.get(reverse("tag-list")))
 
 
 def test_writes_have_their_own_lower_rate(editor, small_kb, low_rates):
-    for i in range(2):
-        body = {"slug": f"t{i}", "name": f"T{i}"}
-        assert editor.post(reverse("tag-list"), body, format="json").status_code == 201
-    assert_throttled(editor.post(reverse("tag-list"), {"slug": "t9", "name": "T9"}, format="json"))
+    def create_tag(i):
+        return editor.post(reverse("tag-list"), {"slug": f"t{i}", "name": f"T{i}"}, format="json")
+
+    assert_throttled_after(2, create_tag, status=201)
     assert editor.get(reverse("tag-list")).status_code == 200  # reads still go through
 
 

@@ -12,17 +12,27 @@ def sign_in_to_concepts(page, live_app) -> None:
     page.wait_for_selector("#changelist")
 
 
+def search_concepts(page, query: str) -> None:
+    """The concept list's search box, as a person uses it, landing on the results."""
+    page.fill("#searchbar", query)
+    page.press("#searchbar", "Enter")
+    page.wait_for_selector("#result_list")
+
+
+def open_concept(page, name: str) -> None:
+    """A concept's change page, from the link in the result list that reads ``name``."""
+    page.click(f"#result_list a:text-is('{name}')")
+    page.wait_for_selector("#concept_form")
+
+
 def test_concept_change_page_shows_examples_relations_and_history(live_app):
     base = live_app.url
     with browser_page(base) as page:
         sign_in_to_concepts(page, live_app)
 
-        page.fill("#searchbar", "key-value")
-        page.press("#searchbar", "Enter")
-        page.wait_for_selector("#result_list")
+        search_concepts(page, "key-value")
         assert page.locator("#changelist-filter").is_visible()  # list filters: category, tags
-        page.click("#result_list a:text-is('Key-value store')")
-        page.wait_for_selector("#concept_form")
+        open_concept(page, "Key-value store")
 
         assert page.input_value("#id_slug") == "key-value-store"
         examples = page.locator(".inline-group", has_text="Examples")
@@ -47,10 +57,8 @@ def test_concept_is_reverted_from_its_history(live_app):
     with browser_page(base) as page:
         sign_in_to_concepts(page, live_app)
 
-        page.fill("#searchbar", "flat file")
-        page.press("#searchbar", "Enter")
-        page.click("#result_list a:text-is('Flat file')")
-        page.wait_for_selector("#concept_form")
+        search_concepts(page, "flat file")
+        open_concept(page, "Flat file")
         change_url = page.url
         original = page.input_value("#id_summary")
         page.fill("#id_summary", "Changed in the browser.")

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from search import engine
 from search.models import SearchDocument, SearchName
-from tests.factories import make_many
+from tests.factories import comparison_body, make_many
 
 
 def search(client, q, **params):
@@ -150,14 +150,13 @@ def test_examples_follow_their_own_writes_and_their_concepts(deleter, anon, smal
 
 
 def test_comparisons_are_indexed_on_create_update_and_delete(deleter, anon, small_kb):
-    data = {
-        "slug": "db-vs-kv",
-        "title": "Axolotl showdown",
-        "summary": "Which one to pick.",
-        "verdict": "Pick the capybara one.",
-        "concepts": ["database", "key-value-store"],
-        "aspects": [{"name": "Speed", "values": {"database": "ok", "key-value-store": "fast"}}],
-    }
+    data = comparison_body(
+        "db-vs-kv",
+        "Axolotl showdown",
+        {"Speed": {"database": "ok", "key-value-store": "fast"}},
+        summary="Which one to pick.",
+        verdict="Pick the capybara one.",
+    )
     create(deleter, "comparison-list", data)
     assert found(anon, "axolotl") == [("comparison", "db-vs-kv")]
     assert found(anon, "capybara") == [("comparison", "db-vs-kv")]
