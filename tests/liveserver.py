@@ -78,15 +78,12 @@ def postgres_url(name: str, port: int | None = None) -> str:
 
 
 def admin_sql(sql: str, url: str | None = None) -> None:
-    import psycopg2
+    import psycopg  # production's driver (psycopg2 is the bench's only)
 
-    connection = psycopg2.connect(url or postgres_url("postgres"), connect_timeout=5)
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-    finally:
-        connection.close()
+    with psycopg.connect(
+        url or postgres_url("postgres"), connect_timeout=5, autocommit=True
+    ) as connection:
+        connection.execute(sql)
 
 
 def child_env(database_url: str, **extra: str) -> dict:
