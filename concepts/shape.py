@@ -49,7 +49,7 @@ def kind_of(field: models.Field) -> str:
     if isinstance(field, models.JSONField):
         if field.default is not list:
             raise ImproperlyConfigured(
-                f"{field.model.__name__}.{field.name}: concepts.shape knows JSON lists only "
+                f"{field}: concepts.shape knows JSON lists only "
                 "(default=list); say here how the API shows any other JSON."
             )
         return TEXT_LIST if validate_text_list in field.validators else RECORDS
