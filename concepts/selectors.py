@@ -1,9 +1,10 @@
 """Reads of concepts and examples with the query shapes the API needs."""
 
 from collections import defaultdict
+from collections.abc import Sequence
 from types import SimpleNamespace
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Count, Prefetch, Q, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 from rest_framework.fields import DateTimeField
@@ -11,6 +12,7 @@ from rest_framework.fields import DateTimeField
 from kbapi.core.db import PreparedQuery, json_column, planned_once
 
 from .models import Concept, Example, Tag, linked_model
+from .shape import CONCEPT, LISTS, REF
 
 
 def concept_list() -> QuerySet[Concept]:
@@ -60,7 +62,60 @@ def concept_dependents(*, concept: Concept) -> dict[str, list[str]]:
     }
 
 
-BRIEF_COLUMNS = ("id", "slug", "name", "aliases", "summary", "category__slug")
+# The plain paths below answer the serializers' JSON without them; their columns and dicts
+# come from the concept's shape (concepts/shape.py), worked out here at import time.
+
+
+def _column(name: str) -> str:
+    """The column of a plain row that holds the field ``name``: a reference by its slug."""
+    return f"{name}__slug" if CONCEPT.kinds.get(name) == REF else name
+
+
+def _dict_builder(keys: Sequence[str], *, columns: dict, convert: dict | None = None):
+    """``build(row, **parts)``: the dict of ``keys`` in order, each ``row[columns[key]]``
+    (through ``convert[key]`` when it has one) or else the keyword argument ``key``.
+
+    Written out once, at import time, as one dict literal: a loop over the keys would
+    cost the hottest reads several times as much as the literal they had by hand.
+    """
+    convert = dict(convert or {})
+    parts = [key for key in keys if key not in columns]
+    if not all(key.isidentifier() for key in parts):
+        raise ValueError(f"Keys passed as arguments must be identifiers: {parts}")
+
+    def value(key: str) -> str:
+        if key not in columns:
+            return key
+        read = f"row[{columns[key]!r}]"
+        return f"convert[{key!r}]({read})" if key in convert else read
+
+    params = ", ".join(["row", *(["*", *parts] if parts else [])])
+    items = ", ".join(f"{key!r}: {value(key)}" for key in keys)
+    # the source is made of the model's field names (repr-quoted), never of input
+    return eval(f"lambda {params}: {{{items}}}", {"convert": convert})
+
+
+_BRIEF_FIELDS = tuple(name for name in CONCEPT.brief[1:] if name in CONCEPT.columns)
+BRIEF_COLUMNS = ("id", *map(_column, _BRIEF_FIELDS))
+_brief_dict = _dict_builder(CONCEPT.brief, columns={name: _column(name) for name in _BRIEF_FIELDS})
+
+
+def _brief_page_sql() -> str:
+    """The unfiltered list's page: the brief columns, a reference's slug by a join."""
+    select, joins = ["c.id"], []
+    for name in _BRIEF_FIELDS:
+        field = Concept._meta.get_field(name)
+        if CONCEPT.kinds[name] == REF:
+            table = field.related_model._meta.db_table
+            joins.append(f'INNER JOIN {table} "{name}" ON "{name}".id = c.{field.column}')
+            select.append(f'"{name}".slug')
+        else:
+            select.append(f"c.{field.column}")
+    return f"""
+        SELECT {", ".join(select)}, ({{tags}})
+        FROM concepts_concept c {" ".join(joins)}
+        ORDER BY c.name ASC LIMIT %s OFFSET %s
+    """
 
 
 def concept_brief_rows(concepts: QuerySet[Concept]) -> QuerySet:
@@ -78,11 +133,11 @@ class AllConceptRows:
     ``concept_brief_rows`` plus their tags; a test holds the two paths' JSON equal.
     """
 
-    PAGE_SQL = """
-        SELECT c.id, c.slug, c.name, c.aliases, c.summary, g.slug, ({tags})
-        FROM concepts_concept c INNER JOIN concepts_category g ON g.id = c.category_id
-        ORDER BY c.name ASC LIMIT %s OFFSET %s
-    """
+    PAGE_SQL = _brief_page_sql()
+    COLUMNS = (*BRIEF_COLUMNS, "tags")
+    JSON_COLUMNS = tuple(
+        name for name in COLUMNS if name == "tags" or CONCEPT.kinds.get(name) in LISTS
+    )
 
     def count(self) -> int:
         with planned_once(connection) as cursor:
@@ -99,14 +154,11 @@ class AllConceptRows:
         sql = self.PAGE_SQL.format(tags=embedded_json(connection.vendor, "tags", outer="c.id"))
         with planned_once(connection) as cursor:
             cursor.execute(sql, [max(index.stop - start, 0), start])
-            return [
-                {
-                    **dict(zip(BRIEF_COLUMNS, row[:6], strict=True)),
-                    "aliases": json_column(row[3]),
-                    "tags": json_column(row[6]),
-                }
-                for row in cursor.fetchall()
-            ]
+            rows = [dict(zip(self.COLUMNS, row, strict=True)) for row in cursor.fetchall()]
+        for row in rows:
+            for name in self.JSON_COLUMNS:
+                row[name] = json_column(row[name])
+        return rows
 
 
 def concept_brief_page(rows: list[dict], *, url_prefix: str) -> list[dict]:
@@ -129,36 +181,16 @@ def concept_brief_page(rows: list[dict], *, url_prefix: str) -> list[dict]:
             for concept_id, slug in cursor.fetchall():
                 tags[concept_id].append(slug)
     return [
-        {
-            "url": f"{url_prefix}{row['slug']}/",
-            "slug": row["slug"],
-            "name": row["name"],
-            "aliases": row["aliases"],
-            "summary": row["summary"],
-            "category": row["category__slug"],
-            "tags": row["tags"] if "tags" in row else tags[row["id"]],
-        }
+        _brief_dict(
+            row,
+            url=f"{url_prefix}{row['slug']}/",
+            tags=row["tags"] if "tags" in row else tags[row["id"]],
+        )
         for row in rows
     ]
 
 
-DETAIL_COLUMNS = (
-    "id",
-    "slug",
-    "name",
-    "aliases",
-    "summary",
-    "definition",
-    "category__slug",
-    "advantages",
-    "limitations",
-    "use_cases",
-    "traits",
-    "source",
-    "version",
-    "created_at",
-    "updated_at",
-)
+DETAIL_COLUMNS = ("id", *map(_column, CONCEPT.columns), *CONCEPT.stamps)
 _TIMESTAMP = DateTimeField()  # the API's date-time format, as the serializers write it
 # Everything a concept's detail embeds, each as a JSON array built by a subquery of the
 # concept's row (``{outer}``: its id), in its model's ordering: (columns, order, source).
@@ -206,6 +238,15 @@ def _concept_in_full(slug: str) -> QuerySet:
 
 
 _CONCEPT_IN_FULL = PreparedQuery(_concept_in_full, markers=["\x00slug"])
+_detail_dict = _dict_builder(
+    CONCEPT.detail,
+    columns={name: _column(name) for name in (*CONCEPT.columns, *CONCEPT.stamps)},
+    convert={
+        field.name: _TIMESTAMP.to_representation
+        for field in Concept._meta.concrete_fields
+        if isinstance(field, models.DateTimeField) and field.name in CONCEPT.detail
+    },
+)
 
 
 def concept_detail_plain(slug: str, *, url_for) -> tuple[SimpleNamespace, dict] | None:
@@ -228,36 +269,23 @@ def concept_detail_plain(slug: str, *, url_for) -> tuple[SimpleNamespace, dict] 
         return None
     row = dict(zip(DETAIL_COLUMNS, rows[0], strict=False))
     tags, examples, outgoing, incoming, comparisons = map(json_column, rows[0][len(row) :])
-    data = {
-        "url": url_for("concept-detail", row["slug"]),
-        "slug": row["slug"],
-        "name": row["name"],
-        "aliases": row["aliases"],
-        "summary": row["summary"],
-        "definition": row["definition"],
-        "category": row["category__slug"],
-        "tags": tags,
-        "advantages": row["advantages"],
-        "limitations": row["limitations"],
-        "use_cases": row["use_cases"],
-        "traits": row["traits"],
-        "examples": [
+    data = _detail_dict(
+        row,
+        url=url_for("concept-detail", row["slug"]),
+        tags=tags,
+        examples=[
             {"url": url_for("example-detail", e_slug), "slug": e_slug, "name": name, "kind": kind}
             for e_slug, name, kind in examples
         ],
-        "relations": {
+        relations={
             "outgoing": [_edge(*edge, url_for) for edge in outgoing],
             "incoming": [_edge(*edge, url_for) for edge in incoming],
         },
-        "comparisons": [
+        comparisons=[
             {"url": url_for("comparison-detail", c_slug), "slug": c_slug, "title": title}
             for c_slug, title in comparisons
         ],
-        "source": row["source"],
-        "version": row["version"],
-        "created_at": _TIMESTAMP.to_representation(row["created_at"]),
-        "updated_at": _TIMESTAMP.to_representation(row["updated_at"]),
-    }
+    )
     return SimpleNamespace(version=row["version"], updated_at=row["updated_at"]), data
 
 

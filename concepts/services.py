@@ -1,26 +1,15 @@
 """Writes of categories, tags, concepts and examples (API, admin and loader alike)."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from kbapi.core.services import ModelServices, create_instance, delete_instance, update_instance
 
 from .models import Category, Concept, Example, Tag
 from .selectors import concept_dependents
+from .shape import CONCEPT, EXAMPLE, LISTS, Shape
 
-CONCEPT_FIELDS = (
-    "slug",
-    "name",
-    "aliases",
-    "summary",
-    "definition",
-    "category",
-    "advantages",
-    "limitations",
-    "use_cases",
-    "traits",
-    "source",
-)
-EXAMPLE_FIELDS = ("slug", "name", "kind", "description", "code", "language")
+CONCEPT_FIELDS = CONCEPT.columns  # what an update may write besides the links (tags)
+EXAMPLE_FIELDS = EXAMPLE.columns  # besides the links (concepts)
 
 
 def _split(data: dict, fields: Sequence[str], m2m_fields: Sequence[str]):
@@ -30,6 +19,29 @@ def _split(data: dict, fields: Sequence[str], m2m_fields: Sequence[str]):
     plain = {k: v for k, v in data.items() if k in fields}
     m2m = {k: v for k, v in data.items() if k in m2m_fields}
     return plain, m2m
+
+
+def _create_data(service, shape: Shape, fields: dict) -> tuple[dict, dict]:
+    """What ``service`` (a create taking the fields of ``shape`` by keyword) stores: every
+    field, as given or its default (lists copied), and the links; a TypeError, worded as
+    Python words it, for a name it does not take or a required one missing."""
+    for name in fields:
+        if name not in shape.kinds:
+            raise TypeError(f"{service.__name__}() got an unexpected keyword argument {name!r}")
+    missing = [repr(name) for name in shape.required if name not in fields]
+    if missing:
+        *rest, last = missing
+        names = f"{', '.join(rest)}{',' if len(rest) > 1 else ''} and {last}" if rest else last
+        noun = "argument" if len(missing) == 1 else "arguments"
+        raise TypeError(
+            f"{service.__name__}() missing {len(missing)} required keyword-only {noun}: {names}"
+        )
+    given = {name: fields.get(name, shape.defaults.get(name)) for name in shape.fields}
+    data = {
+        name: list(given[name]) if shape.kinds[name] in LISTS else given[name]
+        for name in shape.columns
+    }
+    return data, {name: list(given[name]) for name in shape.links}
 
 
 def category_create(
@@ -67,39 +79,12 @@ def tag_delete(*, tag: Tag, **context) -> None:
     delete_instance(tag, **context)
 
 
-def concept_create(
-    *,
-    slug: str,
-    name: str,
-    summary: str,
-    definition: str,
-    category: Category,
-    source: str,
-    aliases: Sequence[str] = (),
-    tags: Iterable[Tag] = (),
-    advantages: Sequence[str] = (),
-    limitations: Sequence[str] = (),
-    use_cases: Sequence[str] = (),
-    traits: Sequence[dict] = (),
-    actor=None,
-    change_message: str = "",
-) -> Concept:
-    data = {
-        "slug": slug,
-        "name": name,
-        "summary": summary,
-        "definition": definition,
-        "category": category,
-        "source": source,
-        "aliases": list(aliases),
-        "advantages": list(advantages),
-        "limitations": list(limitations),
-        "use_cases": list(use_cases),
-        "traits": list(traits),
-    }
-    return create_instance(
-        Concept, data=data, m2m={"tags": tags}, actor=actor, change_message=change_message
-    )
+def concept_create(*, actor=None, change_message: str = "", **fields) -> Concept:
+    """A new concept from its fields by keyword (``CONCEPT.fields``; the category and tags as
+    objects): those in ``CONCEPT.required`` must be given, the others default as the model
+    says (lists to empty)."""
+    data, m2m = _create_data(concept_create, CONCEPT, fields)
+    return create_instance(Concept, data=data, m2m=m2m, actor=actor, change_message=change_message)
 
 
 def concept_update(
@@ -110,7 +95,7 @@ def concept_update(
     actor=None,
     change_message: str = "",
 ) -> Concept:
-    plain, m2m = _split(data, CONCEPT_FIELDS, ("tags",))
+    plain, m2m = _split(data, CONCEPT_FIELDS, CONCEPT.links)
     return update_instance(
         concept,
         data=plain,
@@ -133,31 +118,13 @@ def concept_delete(
     )
 
 
-def example_create(
-    *,
-    slug: str,
-    name: str,
-    kind: str,
-    description: str,
-    concepts: Iterable[Concept],
-    code: str = "",
-    language: str = "",
-    actor=None,
-    change_message: str = "",
-) -> Example:
-    concepts = list(concepts)
-    _require_concepts(concepts)
-    data = {
-        "slug": slug,
-        "name": name,
-        "kind": kind,
-        "description": description,
-        "code": code,
-        "language": language,
-    }
-    return create_instance(
-        Example, data=data, m2m={"concepts": concepts}, actor=actor, change_message=change_message
-    )
+def example_create(*, actor=None, change_message: str = "", **fields) -> Example:
+    """A new example from its fields by keyword (``EXAMPLE.fields``; its concepts, at least
+    one, as objects): those in ``EXAMPLE.required`` must be given, the others default to
+    empty."""
+    data, m2m = _create_data(example_create, EXAMPLE, fields)
+    _require_concepts(m2m["concepts"])
+    return create_instance(Example, data=data, m2m=m2m, actor=actor, change_message=change_message)
 
 
 def example_update(
@@ -168,7 +135,7 @@ def example_update(
     actor=None,
     change_message: str = "",
 ) -> Example:
-    plain, m2m = _split(data, EXAMPLE_FIELDS, ("concepts",))
+    plain, m2m = _split(data, EXAMPLE_FIELDS, EXAMPLE.links)
     if "concepts" in m2m:
         m2m["concepts"] = list(m2m["concepts"])
         _require_concepts(m2m["concepts"])

@@ -51,6 +51,7 @@ from concepts.services import (
     tag_delete,
     tag_update,
 )
+from concepts.shape import CONCEPT, EXAMPLE, LISTS, REF, REFS, Shape
 from content import export as content_files
 from content.models import LoadedEntry
 from kbapi.core.services import ServiceError
@@ -173,33 +174,28 @@ def tag_entry(tag: Tag) -> dict:
     return {"slug": tag.slug, "name": tag.name}
 
 
+def _shaped_entry(shape: Shape, obj) -> dict:
+    """An object of a shaped model (a concept, an example) in the content format: its fields
+    in the files' order, references as slugs (links sorted)."""
+    entry = {}
+    for name in shape.file:
+        kind, value = shape.kinds[name], getattr(obj, name)
+        if kind == REF:
+            value = value.slug
+        elif kind == REFS:
+            value = sorted(linked.slug for linked in value.all())
+        elif kind in LISTS:
+            value = list(value)
+        entry[name] = value
+    return entry
+
+
 def concept_entry(concept: Concept) -> dict:
-    return {
-        "slug": concept.slug,
-        "name": concept.name,
-        "aliases": list(concept.aliases),
-        "summary": concept.summary,
-        "definition": concept.definition,
-        "category": concept.category.slug,
-        "tags": sorted(tag.slug for tag in concept.tags.all()),
-        "advantages": list(concept.advantages),
-        "limitations": list(concept.limitations),
-        "use_cases": list(concept.use_cases),
-        "source": concept.source,
-        "traits": list(concept.traits),
-    }
+    return _shaped_entry(CONCEPT, concept)
 
 
 def example_entry(example: Example) -> dict:
-    return {
-        "slug": example.slug,
-        "name": example.name,
-        "kind": example.kind,
-        "description": example.description,
-        "concepts": sorted(concept.slug for concept in example.concepts.all()),
-        "language": example.language,
-        "code": example.code,
-    }
+    return _shaped_entry(EXAMPLE, example)
 
 
 def relation_entry(relation: Relation) -> dict:
@@ -225,15 +221,8 @@ def comparison_entry(comparison: Comparison) -> dict:
 DEFAULTS = {
     "categories": {"description": ""},
     "tags": {},
-    "concepts": {
-        "aliases": [],
-        "tags": [],
-        "advantages": [],
-        "limitations": [],
-        "use_cases": [],
-        "traits": [],
-    },
-    "examples": {"language": "", "code": ""},
+    "concepts": CONCEPT.defaults,
+    "examples": EXAMPLE.defaults,
     "relations": {"note": ""},
     "comparisons": {},
 }
@@ -242,21 +231,8 @@ DEFAULTS = {
 ORDER = {
     "categories": ("slug", "name", "description"),
     "tags": ("slug", "name"),
-    "concepts": (
-        "slug",
-        "name",
-        "aliases",
-        "summary",
-        "definition",
-        "category",
-        "tags",
-        "advantages",
-        "limitations",
-        "use_cases",
-        "source",
-        "traits",
-    ),
-    "examples": ("slug", "name", "kind", "description", "concepts", "language", "code"),
+    "concepts": CONCEPT.file,
+    "examples": EXAMPLE.file,
     "relations": ("source", "type", "target", "note"),
     "comparisons": ("slug", "title", "summary", "verdict", "concepts", "aspects"),
 }

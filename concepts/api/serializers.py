@@ -4,7 +4,8 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from concepts.models import Category, Concept, Example, Tag, linked_model
+from concepts.models import TEXT_ITEM_MAX_LENGTH, Category, Concept, Example, Tag, linked_model
+from concepts.shape import CONCEPT, EXAMPLE, RECORDS, REF, REFS, TEXT_LIST, Shape
 from kbapi.http.expansion import Expansion, FieldsExpandMixin, borrow
 
 TIMESTAMPS = ("version", "created_at", "updated_at")
@@ -12,10 +13,6 @@ TIMESTAMPS = ("version", "created_at", "updated_at")
 
 def slug_url(view_name: str) -> serializers.HyperlinkedIdentityField:
     return serializers.HyperlinkedIdentityField(view_name=view_name, lookup_field="slug")
-
-
-def slug_list(queryset) -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(slug_field="slug", queryset=queryset, many=True)
 
 
 class CategorySerializer(FieldsExpandMixin, serializers.ModelSerializer):
@@ -36,18 +33,47 @@ class TagSerializer(FieldsExpandMixin, serializers.ModelSerializer):
         read_only_fields = TIMESTAMPS
 
 
-class ConceptBriefSerializer(FieldsExpandMixin, serializers.ModelSerializer):
+class ShapedFields:
+    """ModelSerializer mixin: the fields of a shape (``concepts.shape``) that the model alone
+    would show otherwise, built from their kind: a reference as the slug of what it names
+    (many-to-many: a list of slugs), a JSON text list as a list of strings (at most
+    ``TEXT_ITEM_MAX_LENGTH`` characters each when written), JSON records as a list of
+    objects. The lists are optional in writes; references are required (even a blank
+    many-to-many: the tags of a concept written whole).
+
+    Listed after ``FieldsExpandMixin``: the schema describes a serializer without a
+    docstring by the first of its bases, which has always been that mixin's."""
+
+    shape: Shape
+
+    def build_field(self, field_name, info, model_class, nested_depth):
+        kind = self.shape.kinds.get(field_name)
+        read_only = field_name in getattr(self.Meta, "read_only_fields", ())
+        if kind in (REF, REFS):
+            related = model_class._meta.get_field(field_name).related_model
+            kwargs = {"slug_field": "slug", "queryset": related._default_manager.all()}
+            return serializers.SlugRelatedField, kwargs | ({"many": True} if kind == REFS else {})
+        if kind == TEXT_LIST:
+            limit = {} if read_only else {"max_length": TEXT_ITEM_MAX_LENGTH}
+            return serializers.ListField, {
+                "child": serializers.CharField(**limit),
+                "required": False,
+            }
+        if kind == RECORDS:
+            return serializers.ListField, {"child": serializers.DictField(), "required": False}
+        return super().build_field(field_name, info, model_class, nested_depth)
+
+
+class ConceptBriefSerializer(FieldsExpandMixin, ShapedFields, serializers.ModelSerializer):
     """A concept as lists show it; ``?expand=`` adds any field of the full form."""
 
+    shape = CONCEPT
     expandable = {}  # filled in below ConceptSerializer, whose fields it borrows
     url = slug_url("concept-detail")
-    aliases = serializers.ListField(child=serializers.CharField(), read_only=True)
-    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    tags = serializers.SlugRelatedField(slug_field="slug", read_only=True, many=True)
 
     class Meta:
         model = Concept
-        fields = ("url", "slug", "name", "aliases", "summary", "category", "tags")
+        fields = CONCEPT.brief
         read_only_fields = fields
 
 
@@ -88,45 +114,21 @@ class ComparisonRefSerializer(serializers.Serializer):
     title = serializers.CharField()
 
 
-class ConceptSerializer(FieldsExpandMixin, serializers.ModelSerializer):
+class ConceptSerializer(FieldsExpandMixin, ShapedFields, serializers.ModelSerializer):
     """A concept in full; also the shape clients write."""
 
+    shape = CONCEPT
     expandable = {}  # filled in below
     url = slug_url("concept-detail")
-    category = serializers.SlugRelatedField(slug_field="slug", queryset=Category.objects.all())
-    tags = slug_list(Tag.objects.all())
-    aliases = serializers.ListField(child=serializers.CharField(max_length=500), required=False)
-    advantages = serializers.ListField(child=serializers.CharField(max_length=500), required=False)
-    limitations = serializers.ListField(child=serializers.CharField(max_length=500), required=False)
-    use_cases = serializers.ListField(child=serializers.CharField(max_length=500), required=False)
-    traits = serializers.ListField(child=serializers.DictField(), required=False)
+    # the parts it embeds (CONCEPT.embedded)
     examples = ExampleRefSerializer(many=True, read_only=True)
     relations = serializers.SerializerMethodField()
     comparisons = ComparisonRefSerializer(many=True, read_only=True)
 
     class Meta:
         model = Concept
-        fields = (
-            "url",
-            "slug",
-            "name",
-            "aliases",
-            "summary",
-            "definition",
-            "category",
-            "tags",
-            "advantages",
-            "limitations",
-            "use_cases",
-            "traits",
-            "examples",
-            "relations",
-            "comparisons",
-            "source",
-            *TIMESTAMPS,
-        )
-        read_only_fields = TIMESTAMPS
-        extra_kwargs = {"tags": {"required": False}}
+        fields = CONCEPT.detail
+        read_only_fields = CONCEPT.stamps
 
     @extend_schema_field(ConceptRelationsSerializer)
     def get_relations(self, concept):
@@ -141,36 +143,26 @@ class ConceptSerializer(FieldsExpandMixin, serializers.ModelSerializer):
         ).data
 
 
-class ExampleBriefSerializer(FieldsExpandMixin, serializers.ModelSerializer):
+class ExampleBriefSerializer(FieldsExpandMixin, ShapedFields, serializers.ModelSerializer):
+    shape = EXAMPLE
     expandable = {}  # filled in below ExampleSerializer
     url = slug_url("example-detail")
-    concepts = serializers.SlugRelatedField(slug_field="slug", read_only=True, many=True)
 
     class Meta:
         model = Example
-        fields = ("url", "slug", "name", "kind", "description", "concepts")
+        fields = EXAMPLE.brief
         read_only_fields = fields
 
 
-class ExampleSerializer(FieldsExpandMixin, serializers.ModelSerializer):
+class ExampleSerializer(FieldsExpandMixin, ShapedFields, serializers.ModelSerializer):
+    shape = EXAMPLE
     expandable = {}  # filled in below
     url = slug_url("example-detail")
-    concepts = slug_list(Concept.objects.all())
 
     class Meta:
         model = Example
-        fields = (
-            "url",
-            "slug",
-            "name",
-            "kind",
-            "description",
-            "code",
-            "language",
-            "concepts",
-            *TIMESTAMPS,
-        )
-        read_only_fields = TIMESTAMPS
+        fields = EXAMPLE.detail
+        read_only_fields = EXAMPLE.stamps
 
 
 # ?expand= on concepts and examples (kbapi/http/expansion.py): objects instead of slugs,
