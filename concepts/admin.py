@@ -13,7 +13,7 @@ class CategoryAdmin(ServiceModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name", "slug", "description")
     prepopulated_fields = {"slug": ("name",)}
-    writes = services.CATEGORY
+    writes = services.CATEGORY_WRITES
     service_fields = ("slug", "name", "description")
 
 
@@ -22,7 +22,7 @@ class TagAdmin(ServiceModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
-    writes = services.TAG
+    writes = services.TAG_WRITES
     service_fields = ("slug", "name")
 
 
@@ -44,7 +44,7 @@ class ConceptAdmin(ServiceAdmin):
     autocomplete_fields = ("tags",)
     prepopulated_fields = {"slug": ("name",)}
     inlines = (ExampleInline,)  # relations/admin.py adds the concept's relations
-    writes = services.CONCEPT
+    writes = services.CONCEPT_WRITES
     service_fields = services.CONCEPT_FIELDS + ("tags",)
 
     def save_formset(self, request, form, formset, change):
@@ -70,5 +70,5 @@ class ExampleAdmin(ServiceAdmin):
     search_fields = ("name", "slug", "description")
     autocomplete_fields = ("concepts",)
     prepopulated_fields = {"slug": ("name",)}
-    writes = services.EXAMPLE
+    writes = services.EXAMPLE_WRITES
     service_fields = services.EXAMPLE_FIELDS + ("concepts",)

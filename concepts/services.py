@@ -87,35 +87,13 @@ def concept_create(*, actor=None, change_message: str = "", **fields) -> Concept
     return create_instance(Concept, data=data, m2m=m2m, actor=actor, change_message=change_message)
 
 
-def concept_update(
-    *,
-    concept: Concept,
-    data: dict,
-    expected_version: int | None = None,
-    actor=None,
-    change_message: str = "",
-) -> Concept:
+def concept_update(*, concept: Concept, data: dict, **context) -> Concept:
     plain, m2m = _split(data, CONCEPT_FIELDS, CONCEPT.links)
-    return update_instance(
-        concept,
-        data=plain,
-        m2m=m2m,
-        expected_version=expected_version,
-        actor=actor,
-        change_message=change_message,
-    )
+    return update_instance(concept, data=plain, m2m=m2m, **context)
 
 
-def concept_delete(
-    *, concept: Concept, expected_version: int | None = None, actor=None, change_message=""
-) -> None:
-    delete_instance(
-        concept,
-        dependents=lambda: concept_dependents(concept=concept),
-        expected_version=expected_version,
-        actor=actor,
-        change_message=change_message,
-    )
+def concept_delete(*, concept: Concept, **context) -> None:
+    delete_instance(concept, dependents=lambda: concept_dependents(concept=concept), **context)
 
 
 def example_create(*, actor=None, change_message: str = "", **fields) -> Example:
@@ -127,34 +105,16 @@ def example_create(*, actor=None, change_message: str = "", **fields) -> Example
     return create_instance(Example, data=data, m2m=m2m, actor=actor, change_message=change_message)
 
 
-def example_update(
-    *,
-    example: Example,
-    data: dict,
-    expected_version: int | None = None,
-    actor=None,
-    change_message: str = "",
-) -> Example:
+def example_update(*, example: Example, data: dict, **context) -> Example:
     plain, m2m = _split(data, EXAMPLE_FIELDS, EXAMPLE.links)
     if "concepts" in m2m:
         m2m["concepts"] = list(m2m["concepts"])
         _require_concepts(m2m["concepts"])
-    return update_instance(
-        example,
-        data=plain,
-        m2m=m2m,
-        expected_version=expected_version,
-        actor=actor,
-        change_message=change_message,
-    )
+    return update_instance(example, data=plain, m2m=m2m, **context)
 
 
-def example_delete(
-    *, example: Example, expected_version: int | None = None, actor=None, change_message=""
-) -> None:
-    delete_instance(
-        example, expected_version=expected_version, actor=actor, change_message=change_message
-    )
+def example_delete(*, example: Example, **context) -> None:
+    delete_instance(example, **context)
 
 
 def _require_concepts(concepts: list[Concept]) -> None:
@@ -166,7 +126,7 @@ def _require_concepts(concepts: list[Concept]) -> None:
         raise ValidationError({"concepts": "An example illustrates at least one concept."})
 
 
-CATEGORY = ModelServices("category", category_create, category_update, category_delete)
-TAG = ModelServices("tag", tag_create, tag_update, tag_delete)
-CONCEPT = ModelServices("concept", concept_create, concept_update, concept_delete)
-EXAMPLE = ModelServices("example", example_create, example_update, example_delete)
+CATEGORY_WRITES = ModelServices("category", category_create, category_update, category_delete)
+TAG_WRITES = ModelServices("tag", tag_create, tag_update, tag_delete)
+CONCEPT_WRITES = ModelServices("concept", concept_create, concept_update, concept_delete)
+EXAMPLE_WRITES = ModelServices("example", example_create, example_update, example_delete)

@@ -18,7 +18,7 @@ class RelationAdmin(ServiceAdmin):
     list_filter = ("type",)
     search_fields = ("source__name", "source__slug", "target__name", "target__slug", "note")
     autocomplete_fields = ("source", "target")
-    writes = services.RELATION
+    writes = services.RELATION_WRITES
     service_fields = ("source", "type", "target", "note")
 
 
@@ -101,7 +101,7 @@ class ComparisonAdmin(ServiceAdmin):
     list_display = ("title", "slug", "updated_at")
     search_fields = ("title", "slug", "summary")
     inlines = (AspectInline,)
-    writes = services.COMPARISON
+    writes = services.COMPARISON_WRITES
     service_fields = services.COMPARISON_FIELDS
 
     def entry_initial(self, record) -> dict:

@@ -33,32 +33,15 @@ def relation_create(
     return create_instance(Relation, data=data, actor=actor, change_message=change_message)
 
 
-def relation_update(
-    *,
-    relation: Relation,
-    data: dict,
-    expected_version: int | None = None,
-    actor=None,
-    change_message: str = "",
-) -> Relation:
+def relation_update(*, relation: Relation, data: dict, **context) -> Relation:
     unknown = set(data) - {"source", "type", "target", "note"}
     if unknown:
         raise TypeError(f"Unknown fields: {sorted(unknown)}")
-    return update_instance(
-        relation,
-        data=data,
-        expected_version=expected_version,
-        actor=actor,
-        change_message=change_message,
-    )
+    return update_instance(relation, data=data, **context)
 
 
-def relation_delete(
-    *, relation: Relation, expected_version: int | None = None, actor=None, change_message=""
-) -> None:
-    delete_instance(
-        relation, expected_version=expected_version, actor=actor, change_message=change_message
-    )
+def relation_delete(*, relation: Relation, **context) -> None:
+    delete_instance(relation, **context)
 
 
 AspectInput = Mapping[str, object]  # {"name": str, "values": {concept slug: text}}
@@ -92,14 +75,7 @@ def comparison_create(
 
 
 @transaction.atomic
-def comparison_update(
-    *,
-    comparison: Comparison,
-    data: dict,
-    expected_version: int | None = None,
-    actor=None,
-    change_message: str = "",
-) -> Comparison:
+def comparison_update(*, comparison: Comparison, data: dict, **context) -> Comparison:
     """Update fields; ``concepts`` and ``aspects`` replace the rows when given."""
     unknown = set(data) - set(COMPARISON_FIELDS) - {"concepts", "aspects"}
     if unknown:
@@ -114,13 +90,7 @@ def comparison_update(
         _validate_rows(concepts, aspects)
         lock_references(Comparison, {}, {"concepts": concepts})
     comparison = update_instance(
-        comparison,
-        data=plain,
-        expected_version=expected_version,
-        actor=actor,
-        change_message=change_message,
-        history_related=snapshot,
-        related_changed=rows_changed,
+        comparison, data=plain, history_related=snapshot, related_changed=rows_changed, **context
     )
     if rows_changed:
         comparison.items.all().delete()
@@ -129,22 +99,20 @@ def comparison_update(
     return comparison
 
 
-def comparison_delete(
-    *, comparison: Comparison, expected_version: int | None = None, actor=None, change_message=""
-) -> None:
+def comparison_delete(*, comparison: Comparison, **context) -> None:
     delete_instance(
         comparison,
-        expected_version=expected_version,
-        actor=actor,
-        change_message=change_message,
+        **context,
         history_related=comparison_snapshot(
             comparison_concepts(comparison), comparison_aspects(comparison)
         ),
     )
 
 
-RELATION = ModelServices("relation", relation_create, relation_update, relation_delete)
-COMPARISON = ModelServices("comparison", comparison_create, comparison_update, comparison_delete)
+RELATION_WRITES = ModelServices("relation", relation_create, relation_update, relation_delete)
+COMPARISON_WRITES = ModelServices(
+    "comparison", comparison_create, comparison_update, comparison_delete
+)
 
 
 def comparison_snapshot(concepts: Sequence[Concept], aspects: Sequence[AspectInput]) -> dict:

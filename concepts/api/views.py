@@ -28,7 +28,7 @@ class CategoryViewSet(ServiceModelViewSet):
     filterset_class = CategoryFilter
     search_fields = ["name", "description"]
     ordering_fields = ["name", "slug", "updated_at"]
-    writes = services.CATEGORY
+    writes = services.CATEGORY_WRITES
 
 
 class TagViewSet(ServiceModelViewSet):
@@ -39,7 +39,7 @@ class TagViewSet(ServiceModelViewSet):
     filterset_class = TagFilter
     search_fields = ["name", "slug"]
     ordering_fields = ["name", "slug", "updated_at"]
-    writes = services.TAG
+    writes = services.TAG_WRITES
 
 
 class ConceptViewSet(HistoryMixin, ServiceModelViewSet):
@@ -51,7 +51,7 @@ class ConceptViewSet(HistoryMixin, ServiceModelViewSet):
     renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, JSONLDRenderer]
     search_fields = ["name", "summary"]
     ordering_fields = ["name", "slug", "created_at", "updated_at"]
-    writes = services.CONCEPT
+    writes = services.CONCEPT_WRITES
     brief_serializer_class = serializers.ConceptBriefSerializer
     list_selector = selectors.concept_list
     detail_selector = selectors.concept_detail
@@ -102,6 +102,6 @@ class ExampleViewSet(HistoryMixin, ServiceModelViewSet):
     filterset_class = ExampleFilter
     search_fields = ["name", "description"]
     ordering_fields = ["name", "slug", "kind", "updated_at"]
-    writes = services.EXAMPLE
+    writes = services.EXAMPLE_WRITES
     brief_serializer_class = serializers.ExampleBriefSerializer
     detail_selector = selectors.example_list

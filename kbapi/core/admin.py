@@ -56,7 +56,7 @@ class OpenedAtVersionForm(forms.ModelForm):
 
 class ServiceModelAdmin(WritesThroughServices, admin.ModelAdmin):
     """A ModelAdmin whose form saves call ``create_service`` / ``update_service`` (set by
-    ``writes = services.CONCEPT``, as the API's viewset names them).
+    ``writes = services.CONCEPT_WRITES``, as the API's viewset names them).
 
     ``service_fields`` are the form fields handed to the services (plain and
     many-to-many alike); ``service_object`` names the keyword of the object.

@@ -31,7 +31,7 @@ class ServiceModelViewSet(
 ):
     """A ModelViewSet whose create/update/delete call the app's services.
 
-    Subclasses name their model's services (``writes = services.CONCEPT``); a list
+    Subclasses name their model's services (``writes = services.CONCEPT_WRITES``); a list
     may have its own serializer (``brief_serializer_class``) and querysets may come
     from selectors (``list_selector``, ``detail_selector``: the detail's and writes').
     """

@@ -37,7 +37,7 @@ class RelationViewSet(HistoryMixin, ServiceModelViewSet):
     ordering_fields = ["type", "source__slug", "target__slug", "updated_at"]
     lookup_field = "key"
     lookup_value_regex = r"[a-z0-9-]+"
-    writes = services.RELATION
+    writes = services.RELATION_WRITES
     detail_selector = selectors.relation_list
 
     def history_lookup(self) -> dict:
@@ -65,7 +65,7 @@ class ComparisonViewSet(HistoryMixin, ServiceModelViewSet):
     filterset_class = ComparisonFilter
     search_fields = ["title", "summary"]
     ordering_fields = ["title", "slug", "updated_at"]
-    writes = services.COMPARISON
+    writes = services.COMPARISON_WRITES
     brief_serializer_class = serializers.ComparisonBriefSerializer
     list_selector = selectors.comparison_list
     detail_selector = selectors.comparison_detail
