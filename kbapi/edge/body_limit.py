@@ -27,6 +27,18 @@ def too_large_message(limit: int | None = None) -> str:
     return f"The request body is over {body_limit() if limit is None else limit} bytes."
 
 
+BODY_HEADERS = (b"content-length", b"transfer-encoding")
+
+
+def may_have_body(scope) -> bool:
+    """Whether a request may carry a body. In HTTP/1.x only with a length or a transfer
+    coding (RFC 9112, 6.3): most reads have neither and pass straight through. HTTP/2 and
+    later frame bodies without either, so those requests are always counted."""
+    if scope.get("http_version", "1.1") not in ("1.1", "1.0"):
+        return True
+    return any(name in BODY_HEADERS for name, _ in scope["headers"])
+
+
 class BodyLimitMiddleware:
     """ASGI: read the body up to the limit; past it, answer 413 and never call the app."""
 
@@ -36,7 +48,7 @@ class BodyLimitMiddleware:
 
     async def __call__(self, scope, receive, send):
         limit = self.limit if self.limit is not None else body_limit()
-        if scope["type"] != "http" or limit is None:
+        if scope["type"] != "http" or limit is None or not may_have_body(scope):
             return await self.app(scope, receive, send)
         messages, size = [], 0
         while True:

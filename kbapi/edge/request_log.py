@@ -50,37 +50,36 @@ class RequestLogMiddleware:
             return await self.app(scope, receive, send)
         request_id = request_id_from(scope["headers"])
         token = request_id_var.set(request_id)
-        started = time.perf_counter()
-        state = {"status": 0, "cache": None}
-        header_value = request_id.encode("ascii")
+        logging_on = logger.isEnabledFor(logging.INFO)
+        started = time.perf_counter() if logging_on else 0.0
+        status = 0
+        id_header = (REQUEST_ID_HEADER, request_id.encode("ascii"))
 
         async def send_with_id(message):
+            nonlocal status
             if message["type"] == "http.response.start":
-                state["status"] = message["status"]
-                headers = list(message.get("headers", ()))
-                if any(k.lower() == REQUEST_ID_HEADER for k, _ in headers):
-                    headers = [(k, v) for k, v in headers if k.lower() != REQUEST_ID_HEADER]
-                headers.append((REQUEST_ID_HEADER, header_value))
-                message = {**message, "headers": headers}
+                status = message["status"]
+                # nothing below this layer sets X-Request-ID: append, no scan of the headers
+                message = {**message, "headers": [*message.get("headers", ()), id_header]}
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
         except Exception:
             logger.error("unhandled error", exc_info=True, extra={"request_id": request_id})
-            if state["status"]:
+            if status:
                 raise
             # the last-resort answer when the app raised before responding
             await send_error(send_with_id, 500, "server_error", "Internal server error.")
         finally:
-            if logger.isEnabledFor(logging.INFO):
+            if logging_on:
                 logger.info(
                     "request",
                     extra={
                         "request_id": request_id,
                         "method": scope["method"],
                         "path": scope["path"],
-                        "status": state["status"],
+                        "status": status,
                         "duration_ms": round((time.perf_counter() - started) * 1000, 3),
                         "cache": scope.get("kbapi.cache"),
                     },

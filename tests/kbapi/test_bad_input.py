@@ -246,7 +246,8 @@ def run_asgi(app, messages):
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": b"ok"})
 
-    scope = {"type": "http", "method": "POST", "path": "/api/v1/tags/", "headers": []}
+    headers = [(b"transfer-encoding", b"chunked")]
+    scope = {"type": "http", "method": "POST", "path": "/api/v1/tags/", "headers": headers}
     asyncio.run(BodyLimitMiddleware(app or inner, limit=100)(scope, receive, send))
     return sent, called
 
@@ -276,6 +277,39 @@ def test_chunked_body_under_the_limit_reaches_the_app_whole():
     sent, _ = run_asgi(app, chunks)
     assert sent[0]["status"] == 200
     assert b"".join(received) == b"a" * 40 + b"b" * 40
+
+
+def test_an_http2_body_without_a_declared_length_is_still_counted():
+    chunks = [{"type": "http.request", "body": b"x" * 60, "more_body": True}] * 3
+    sent, called = [], []
+    queue = list(chunks)
+
+    async def receive():
+        return queue.pop(0) if queue else {"type": "http.disconnect"}
+
+    async def send(message):
+        sent.append(message)
+
+    async def app(scope, receive, send):
+        called.append(True)
+
+    scope = {"type": "http", "http_version": "2", "method": "POST", "path": "/", "headers": []}
+    asyncio.run(BodyLimitMiddleware(app, limit=100)(scope, receive, send))
+    assert sent[0]["status"] == 413 and not called
+
+
+def test_a_request_without_a_body_reaches_the_app_with_its_receive_untouched():
+    seen = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def app(scope, their_receive, send):
+        seen.append(their_receive)
+
+    scope = {"type": "http", "http_version": "1.1", "method": "GET", "path": "/", "headers": []}
+    asyncio.run(BodyLimitMiddleware(app, limit=100)(scope, receive, None))
+    assert seen == [receive]
 
 
 # --- pages and page sizes ------------------------------------------------------------------

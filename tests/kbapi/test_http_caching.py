@@ -217,7 +217,8 @@ def asgi_call(app, method="POST", body=b""):
         "method": method,
         "path": "/api/v1/tags/",
         "query_string": b"",
-        "headers": [(b"host", b"testserver")],
+        "headers": [(b"host", b"testserver")]
+        + ([(b"content-length", b"%d" % len(body))] if body else []),
     }
     sent = []
 
