@@ -17,4 +17,4 @@ RUN pip install --no-cache-dir . \
 
 USER kbapi
 EXPOSE 8000
-CMD ["sh", "-c", "uvicorn kbapi.asgi:application --host 0.0.0.0 --port 8000 --workers ${WEB_CONCURRENCY:-4} --proxy-headers --forwarded-allow-ips='*'"]
+CMD ["sh", "-c", "uvicorn kbapi.asgi:application --host 0.0.0.0 --port 8000 --workers ${WEB_CONCURRENCY:-4} --no-proxy-headers"]
