@@ -22,8 +22,11 @@ setup: install
 	$(PY) manage.py loadkb
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 
+# --no-proxy-headers: uvicorn never rewrites the client from X-Forwarded-*; the app believes
+# them from TRUSTED_PROXIES only (kbapi/edge/proxy.py). tests/liveserver.py starts uvicorn
+# with this recipe's options.
 run: setup
-	$(VENV)/bin/uvicorn kbapi.asgi:application --host $(HOST) --port $(PORT) --workers $(WORKERS)
+	$(VENV)/bin/uvicorn kbapi.asgi:application --host $(HOST) --port $(PORT) --workers $(WORKERS) --no-proxy-headers
 
 test: setup
 	$(VENV)/bin/lint-imports

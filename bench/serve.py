@@ -26,7 +26,12 @@ def reuseport_socket(port: int) -> socket.socket:
 
 
 def main(port: int) -> None:
-    config = uvicorn.Config("bench.asgi:application", access_log=False, log_level="warning")
+    config = uvicorn.Config(
+        "bench.asgi:application",
+        access_log=False,
+        log_level="warning",
+        proxy_headers=False,  # as everywhere: TRUSTED_PROXIES decides (kbapi/edge/proxy.py)
+    )
     uvicorn.Server(config).run(sockets=[reuseport_socket(port)])
 
 

@@ -8,6 +8,7 @@ all its workers) is always stopped.
 """
 
 import os
+import shlex
 import signal
 import socket
 import subprocess
@@ -40,6 +41,24 @@ user = User.objects.create_user("editor", password="editor-pass-123")
 user.groups.add(Group.objects.get(name="editors"))
 print(Token.objects.create(user=user).key)
 """
+
+
+def make_run_options() -> list[str]:
+    """uvicorn's options in the Makefile's ``run`` recipe, but the address and the number
+    of workers, which the caller picks: the live server starts the app as ``make run`` does."""
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    line = next(line for line in recipe.splitlines() if "uvicorn kbapi.asgi:application" in line)
+    words = shlex.split(line.split("kbapi.asgi:application", 1)[1])
+    options = []
+    while words:
+        word = words.pop(0)
+        if word in ("--host", "--port", "--workers"):
+            words.pop(0)
+            continue
+        assert "$" not in word, f"the Makefile's run recipe: {word} (a make variable)"
+        options.append(word)
+    return options
 
 
 def fetch(port: int, method: str, path: str, headers=None, body=None, timeout: float = 30):
@@ -161,7 +180,7 @@ def uvicorn(
     base = f"http://127.0.0.1:{listener.getsockname()[1]}"
     command = [sys.executable, "-m", "uvicorn", app, "--fd", str(listener.fileno())]
     command += ["--workers", str(workers), "--log-level", "warning"]
-    command += ["--timeout-graceful-shutdown", "10"]
+    command += ["--timeout-graceful-shutdown", "10", *make_run_options()]
     with listener, log.open("wb") if log else nullcontext(subprocess.DEVNULL) as out:
         process = subprocess.Popen(
             command,

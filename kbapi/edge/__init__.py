@@ -2,13 +2,15 @@
 
 ``build`` stacks them around Django's application. Outermost first:
 
-1. ``request_log``: a request id for every request and one log line when it ends
+1. ``proxy``: the client's address and scheme, from the forwarded headers of a
+   proxy in ``TRUSTED_PROXIES`` only (dropped from anyone else);
+2. ``request_log``: a request id for every request and one log line when it ends
    (cache hits included), and the last-resort 500 when anything below raised;
-2. ``body_limit``: a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is cut off with 413;
-3. ``response_cache``: unchanged anonymous API reads answered from memory, checked
+3. ``body_limit``: a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is cut off with 413;
+4. ``response_cache``: unchanged anonymous API reads answered from memory, checked
    against the knowledge-base version (``version``), which every write moves on;
-4. static files (admin, Swagger UI), when no web server serves them;
-5. Django, through ``handler.OneHopASGIHandler``.
+5. static files (admin, Swagger UI), when no web server serves them;
+6. Django, through ``handler.OneHopASGIHandler``.
 
 The edge imports nothing of the rest of kbapi: it depends on the settings, and on
 the knowledge-base version, which ``kbapi.core`` moves on after every write.
@@ -21,6 +23,7 @@ def build(django_app, *, serve_static: bool = True):
     from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 
     from kbapi.edge.body_limit import BodyLimitMiddleware
+    from kbapi.edge.proxy import ProxyHeadersMiddleware
     from kbapi.edge.request_log import RequestLogMiddleware
     from kbapi.edge.response_cache import ResponseCacheMiddleware
     from kbapi.edge.version import get_version
@@ -36,4 +39,5 @@ def build(django_app, *, serve_static: bool = True):
             max_bytes=settings.RESPONSE_CACHE_MAX_BYTES,
             session_cookie=settings.SESSION_COOKIE_NAME,
         )
-    return RequestLogMiddleware(BodyLimitMiddleware(app))
+    app = RequestLogMiddleware(BodyLimitMiddleware(app))
+    return ProxyHeadersMiddleware(app, settings.TRUSTED_PROXIES)

@@ -29,8 +29,17 @@ def weak_match(a: str, b: str) -> bool:
     return a.removeprefix("W/") == b.removeprefix("W/")
 
 
-def strong_match(a: str, b: str) -> bool:
-    return not a.startswith("W/") and a == b
+def if_match(tag: str, etag: str) -> bool:
+    """Whether an ``If-Match`` tag names ``etag``, a strong tag this server issued.
+
+    Strong comparison, with one exception: the weak form ``W/"…"`` of ``etag``
+    itself. The server never issues weak tags, so a ``W/`` on one of its own
+    can only have been added on the way: nginx's gzip marks every tag it
+    compresses weak (``deploy/nginx.conf``), and a client then sends back what
+    it received. The opaque part still names the exact version and the exact
+    bytes before compression, so a stale tag, weak or strong, never matches.
+    """
+    return tag.removeprefix("W/") == etag and not etag.startswith("W/")
 
 
 def none_match(if_none_match: str, etag: str) -> bool:

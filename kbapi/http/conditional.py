@@ -10,8 +10,10 @@ body, and related data a detail embeds, such as a concept's relations), so a
   answers ``304`` with no body; ``If-Modified-Since`` is used only when
   ``If-None-Match`` is absent (section 13.2.2), against ``Last-Modified``,
   the object's own ``updated_at``.
-- ``If-Match`` (PUT/PATCH/DELETE, and the revert action; strong comparison;
-  ``*`` matches any existing object) must match the tag of the current
+- ``If-Match`` (PUT/PATCH/DELETE, and the revert action; strong comparison,
+  but for the weak form of the current tag, which is what nginx's gzip makes of
+  it on the way: ``kbapi.edge.etags.if_match``; ``*`` matches any existing
+  object) must match the tag of the current
   representation of the object, else ``412`` and nothing changes. The version
   is then handed to the service, which locks the row and compares the stored
   version with it (``kbapi.core.services.lock``), so a concurrent writer cannot
@@ -32,7 +34,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 
 from kbapi.core.services import PreconditionFailed
-from kbapi.edge.etags import none_match, parse_etags, strong_match
+from kbapi.edge.etags import if_match, none_match, parse_etags
 
 DETAIL_ACTIONS = {"retrieve", "create", "update", "partial_update", "revert"}
 GUARDED_ACTIONS = {"update", "partial_update", "destroy", "revert"}
@@ -103,7 +105,7 @@ class ConditionalMixin:
         if tags == ["*"]:
             return None
         current = self.current_etag(instance)
-        if not any(strong_match(tag, current) for tag in tags):
+        if not any(if_match(tag, current) for tag in tags):
             raise PreconditionFailed(
                 "The object has changed since you read it; fetch it again and retry.",
                 details={"etag": current},

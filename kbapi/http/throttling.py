@@ -1,9 +1,11 @@
 """Throttles: anonymous reads, signed-in users, writes and logins, each at its own rate.
 
-Clients are told apart by user id or, when anonymous, by the address DRF's
-``get_ident`` trusts: with ``NUM_PROXIES=0`` (the default) that is the socket's
-peer address and ``X-Forwarded-For`` is ignored, so a client cannot pick a
-fresh identity per request. Behind N proxies set ``NUM_PROXIES=N``.
+Clients are told apart by user id or, when anonymous, by their address,
+``REMOTE_ADDR`` (DRF's ``get_ident`` with ``NUM_PROXIES=0``). That address is
+settled before Django by ``kbapi.edge.proxy``: the socket's peer, or what a
+proxy in ``TRUSTED_PROXIES`` reports in ``X-Forwarded-For``; anyone else's
+``X-Forwarded-For`` is dropped, so a client cannot pick a fresh identity per
+request.
 
 Every throttle here counts in fixed windows (:class:`WindowCount`): one cache
 counter per client and window, read and bumped in O(1). DRF's throttles keep a

@@ -47,7 +47,9 @@ REST_FRAMEWORK = {
         "write": os.environ.get("THROTTLE_WRITE", "300/minute"),
         "login": os.environ.get("THROTTLE_LOGIN", "10/minute"),
     },
-    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
+    # The client address is the one kbapi.edge.proxy settled (TRUSTED_PROXIES): DRF must
+    # not read X-Forwarded-For a second time.
+    "NUM_PROXIES": 0,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
