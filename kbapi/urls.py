@@ -2,14 +2,18 @@
 
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from kbapi.http import errors, health
-from kbapi.http.auth import TokenView
+from kbapi.http.auth import MeView, TokenView
+from kbapi.http.root import APIRootView
 from search.api import SearchView
 
 api_v1 = [
+    path("", APIRootView.as_view(), name="api-root"),
     path("auth/token/", TokenView.as_view(), name="auth-token"),
+    path("auth/me/", MeView.as_view(), name="auth-me"),
     path("search/", SearchView.as_view(), name="search"),
     path("", include("discovery.api.urls")),
     path("", include("concepts.api.urls")),
@@ -21,6 +25,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    # the current version's root; temporary (302), as the current version may change
+    path("api/", RedirectView.as_view(pattern_name="api-root", permanent=False)),
     re_path(r"^api(?:/.*)?$", errors.not_found),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

@@ -1,19 +1,35 @@
-"""Token login for scripts, throttled against password guessing."""
+"""Tokens for scripts and frontends: log in (throttled), ask who you are, log out.
 
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
+How a token is sent is ``kbapi.http.authentication``.
+"""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
 
 from kbapi.http.renderers import JSONRenderer
 from kbapi.http.throttling import ScopedRateThrottle
 
 
 class TokenView(ObtainAuthToken):
-    """Exchange a username and password for the user's API token."""
+    """Exchange a username and password for the user's API token; revoke it."""
 
     renderer_classes = [JSONRenderer]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
+
+    def get_permissions(self):
+        return [IsAuthenticated()] if self.request.method == "DELETE" else []
+
+    def get_throttles(self):
+        if self.request.method == "DELETE":  # not a login: the usual limits, not the login's
+            return [throttle() for throttle in api_settings.DEFAULT_THROTTLE_CLASSES]
+        return super().get_throttles()
 
     @extend_schema(
         operation_id="auth_token_create",
@@ -26,4 +42,44 @@ class TokenView(ObtainAuthToken):
         auth=[],
     )
     def post(self, request, *args, **kwargs):
+        """The user's token (the same one until it is revoked). Throttled per address."""
         return super().post(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="auth_token_destroy",
+        tags=["auth"],
+        request=None,
+        responses={204: OpenApiResponse(description="The token no longer authenticates.")},
+    )
+    def delete(self, request, *args, **kwargs):
+        """Revoke the caller's token: it stops working at once; logging in gives a new one."""
+        Token.objects.filter(user=request.user).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField(help_text="The account's username.")
+    is_staff = serializers.BooleanField(help_text="Whether the account may use the admin.")
+    permissions = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Django permissions as `app.codename` (`concepts.change_concept`), sorted: "
+        "what a frontend may offer this user to do.",
+    )
+
+
+class MeView(APIView):
+    """Who the credentials belong to, and what they may change."""
+
+    permission_classes = [IsAuthenticated]
+    renderer_classes = [JSONRenderer]
+
+    @extend_schema(operation_id="auth_me_retrieve", tags=["auth"], responses=MeSerializer)
+    def get(self, request):
+        """The signed-in account: 401 without credentials. Never cached (`no-store`)."""
+        user = request.user
+        me = {
+            "username": user.get_username(),
+            "is_staff": user.is_staff,
+            "permissions": sorted(user.get_all_permissions()),
+        }
+        return Response(MeSerializer(me).data)

@@ -23,7 +23,9 @@ def refused_delete_dependents(client, route: str, key: str) -> dict:
     return body["dependents"]
 
 
-@pytest.mark.parametrize("path", ["/api/nope", "/api/v1/nope/", "/api/", "/api/v1/concepts/x/y/"])
+@pytest.mark.parametrize(
+    "path", ["/api/nope", "/api/v1/nope/", "/api/v2/", "/api/v1/concepts/x/y/"]
+)
 def test_unknown_routes_under_api_answer_json_404(anon, db, path):
     assert_error(anon.get(path), 404, "not_found")
 

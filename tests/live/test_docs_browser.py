@@ -75,3 +75,33 @@ def test_redoc_shows_every_operation_without_internet_assets(live_app):
         page.screenshot(path=str(ARTIFACTS / "redoc.png"))
         assert outside(page.requests, base) == []
         assert any("/static/drf_spectacular_sidecar/redoc/" in u for u in page.requests)
+
+
+def test_swagger_authorize_takes_the_token_as_printed(live_app):
+    base = live_app.url
+    credentials = json.dumps(
+        {"username": live_app.admin_username, "password": live_app.admin_password}
+    ).encode()
+    login = urllib.request.Request(
+        f"{base}/api/v1/auth/token/", data=credentials, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(login, timeout=30) as response:
+        token = json.load(response)["token"]
+
+    with browser_page(base) as page:
+        page.goto(f"{base}/api/docs/")
+        page.locator(".btn.authorize").first.click()
+        page.locator(".auth-container input").first.fill(token)  # pasted as printed
+        page.locator(".auth-btn-wrapper button.authorize").first.click()
+        page.locator(".auth-btn-wrapper button.btn-done").first.click()
+
+        block = page.locator("#operations-auth-auth_me_retrieve")
+        block.locator(".opblock-summary").click()
+        block.locator(".try-out__btn").click()
+        block.locator("button.execute").click()
+        status = block.locator(".live-responses-table tbody .response-col_status").first
+        status.wait_for()
+        assert status.inner_text().strip() == "200"
+        body = block.locator(".live-responses-table tbody .response-col_description pre").first
+        assert json.loads(body.inner_text())["username"] == live_app.admin_username
+        block.screenshot(path=str(ARTIFACTS / "swagger-ui-authorize.png"))

@@ -3,6 +3,8 @@
 from drf_spectacular import openapi
 from rest_framework import permissions
 
+from kbapi.http.openapi.auth import BearerScheme  # noqa: F401 - registers the bearer scheme
+
 ERROR_COMPONENT = {
     "type": "object",
     "description": "The shape of every error response.",
@@ -47,6 +49,8 @@ def add_error_responses(result, generator, request, public):
             codes = dict(COMMON)
             if method in WRITE_METHODS:
                 codes.update(WRITES)
+            elif operation.get("security") and {} not in operation["security"]:
+                codes["401"] = WRITES["401"]  # a read that needs credentials
             responses = operation.setdefault("responses", {})
             for code, description in codes.items():
                 responses.setdefault(
