@@ -9,6 +9,7 @@ import logging
 from django.core.exceptions import DisallowedHost, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -90,7 +91,10 @@ def bad_request(request, exception=None):
 
 
 def csrf_failure(request, reason=""):
-    """CSRF_FAILURE_VIEW: the browser session's missing or wrong CSRF token, as JSON."""
+    """CSRF_FAILURE_VIEW: a missing or wrong CSRF token. JSON under /api/; elsewhere (the
+    admin's forms) Django's own page, which a browser shows and which says what to do."""
+    if not request.path.startswith("/api/"):
+        return django_csrf_failure(request, reason)
     return json_error(request, 403, "csrf_failed", f"CSRF check failed: {reason}")
 
 

@@ -590,3 +590,13 @@ def test_options_describes_the_endpoint_in_json_whatever_the_format(anon, small_
             continue  # concepts offer json and jsonld only
         assert response.status_code == 200, (path, response.content)
         assert response["Content-Type"].startswith("application/json")
+
+
+def test_an_admin_form_without_its_csrf_token_gets_a_page_a_browser_can_show(editor_user):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/admin/login/", {"username": "editor", "password": "x"})
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith("text/html")
+    assert b"CSRF verification failed" in response.content
