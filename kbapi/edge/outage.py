@@ -57,6 +57,10 @@ class Breaker:
             self.retry_at = now + self.retry_after  # this caller probes; the others wait
             return True
 
+    def refusing(self) -> bool:
+        """Down, and not to be tried again yet (unlike ``available``, claims no try)."""
+        return self.down_since is not None and time.monotonic() < self.retry_at
+
     def failed(self, exc: BaseException | str) -> None:
         now = time.monotonic()
         with self._lock:
@@ -151,12 +155,15 @@ def database_connected(sender=None, connection=None, **_kwargs) -> None:
 
 DATABASE_UNAVAILABLE = "The database is unavailable. Try again shortly."
 PROBES = ("/healthz", "/readyz")
+DATABASE_TRY = "kbapi.database_try"  # in the scope of the request that tries the database again
 
 
 class DatabaseGate:
     """ASGI middleware: while the database's breaker is open, requests for Django get 503
     with ``Retry-After`` at once, from the event loop, instead of each waiting the
-    connect timeout in the worker's thread. The probes always pass."""
+    connect timeout in the worker's thread. The probes always pass. Once per
+    ``DATABASE_RETRY_AFTER`` one request passes to try the database again; it is
+    marked so that ``kbapi.http.middleware.DatabaseOutageMiddleware`` lets it in."""
 
     def __init__(self, app):
         self.app = app
@@ -164,7 +171,10 @@ class DatabaseGate:
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http" and scope["path"] not in PROBES:
             breaker = database_breaker()
-            if not breaker.available():
+            if breaker.down_since is not None:
+                if breaker.available():
+                    scope[DATABASE_TRY] = True
+                    return await self.app(scope, receive, send)
                 retry_after = str(breaker.seconds_left()).encode()
                 return await send_error(
                     send,
