@@ -41,7 +41,7 @@ def readyz(request):
 
 def _check_database() -> str:
     """``SELECT 1`` on a connection got within ``DATABASE_CONNECT_TIMEOUT`` seconds."""
-    timeout = getattr(settings, "DATABASE_CONNECT_TIMEOUT", 5)
+    timeout = getattr(settings, "DATABASE_CONNECT_TIMEOUT", 5) or None  # 0: libpq's "forever"
     try:
         pool = getattr(connection, "pool", None) if connection.connection is None else None
         if pool is not None:
@@ -57,7 +57,7 @@ def _check_database() -> str:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT 1")
                 cursor.fetchone()
-    except Exception as exc:  # noqa: BLE001 - any failure is the answer: down, and why
+    except Exception as exc:  # any failure is the answer: down, and why
         if isinstance(exc, DatabaseError):
             connection.close_if_unusable_or_obsolete()
         database_breaker().failed(exc)

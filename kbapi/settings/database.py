@@ -42,7 +42,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             # thread, so it never waits for a busy connection, only for a new one: the wait
             # is the connect timeout's (a longer one only held up the worker when the
             # server is down).
-            "timeout": env_float("DATABASE_POOL_TIMEOUT", DATABASE_CONNECT_TIMEOUT),
+            "timeout": env_float("DATABASE_POOL_TIMEOUT", DATABASE_CONNECT_TIMEOUT or 10),
             # After a failed connect the pool tries again after 1, 2, 4 ... s; it gives up
             # (and starts over, at 1 s, on the next request) after this long, so a
             # database back after a long outage is found within seconds, not minutes.
