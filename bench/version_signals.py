@@ -2,7 +2,7 @@
 
 * version file (one host): ``stat()`` per cache hit, an append per write.
 * Redis (across hosts): a ``GET`` round trip per hit (async client, as the
-  cache uses it), an ``INCR`` per write.
+  cache uses it), a ``SET`` of a new token per write.
 * PostgreSQL LISTEN/NOTIFY (across hosts): nothing per hit (a listener
   thread keeps a local copy), but the new version reaches other workers only
   after a delay: the window in which they would serve the old answer.

@@ -23,6 +23,17 @@ def require_tool(name: str) -> str:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _closed_breakers():
+    """Every test starts with Redis and the database taken for up: a test that made the
+    app see one down (kbapi.edge.outage) does not leave it refusing requests."""
+    from kbapi.edge.outage import reset_breakers
+
+    reset_breakers()
+    yield
+    reset_breakers()
+
+
 @pytest.fixture
 def small_kb(db):
     """A handful of concepts with relations, examples and a comparison."""

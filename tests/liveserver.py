@@ -3,23 +3,29 @@
 The throwaway database is a SQLite file in a temporary folder, or a fresh
 PostgreSQL database on the server the suite runs against (dropped afterwards);
 ``throwaway_database`` migrates it and loads the small fixture content, and
-adds an editor with an API token. Every wait is bounded, and the server (with
-all its workers) is always stopped.
+adds an editor with an API token. Services a test may stop and start again are
+its own: a PostgreSQL cluster (``postgres_cluster``) and a Redis
+(``redis_server``), never the machine's. Every wait is bounded, and every
+server (uvicorn with all its workers, the cluster, Redis) is always stopped.
 """
 
+import json
 import os
 import shlex
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from contextlib import contextmanager, nullcontext
+from glob import glob
 from pathlib import Path
-from urllib.error import URLError
+from urllib.error import HTTPError, URLError
 from urllib.parse import quote
-from urllib.request import urlopen
+from urllib.request import Request, urlopen
 
 import pytest
 from django.conf import settings
@@ -226,3 +232,133 @@ def stop(process: subprocess.Popen, timeout: float = 20) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
+
+
+def get(url: str, timeout: float = 15, headers: dict | None = None) -> tuple[int, dict]:
+    """Status and JSON body; an HTTP error status is returned, not raised."""
+    try:
+        with urlopen(Request(url, headers=headers or {}), timeout=timeout) as response:
+            return response.status, json.loads(response.read() or b"{}")
+    except HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+def eventually(check, timeout: float = 20, interval: float = 0.2):
+    """The first truthy result of ``check()`` within ``timeout`` seconds, else the last one."""
+    deadline = time.monotonic() + timeout
+    result = check()
+    while not result and time.monotonic() < deadline:
+        time.sleep(interval)
+        result = check()
+    return result
+
+
+@contextmanager
+def postgres_cluster(tmp_path: Path):
+    """A throwaway PostgreSQL cluster we may stop and start; yields (port, stop, start)."""
+    bins = sorted(glob("/usr/lib/postgresql/*/bin"))
+    if not bins:
+        pytest.skip("no PostgreSQL server binaries in /usr/lib/postgresql")
+    bin_dir = Path(bins[-1])
+    # not under pytest's tmp_path: the postgres user cannot enter root's private folders
+    root = Path(tempfile.mkdtemp(prefix="kbapi-pg-"))
+    runas = []
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres", "postgres")
+        runas = ["runuser", "-u", "postgres", "--"]
+    port = free_port()
+    data = root / "data"
+
+    def pg_ctl(*args: str) -> None:
+        subprocess.run(
+            [*runas, str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), *args],
+            check=True,
+            timeout=60,
+            capture_output=True,
+        )
+
+    try:
+        yield from _running_cluster(runas, bin_dir, root, data, port, pg_ctl)
+    finally:
+        subprocess.run(
+            [*runas, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+            timeout=60,
+            capture_output=True,
+        )
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _running_cluster(runas, bin_dir, root, data, port, pg_ctl):
+    subprocess.run(
+        [*runas, str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust"],
+        check=True,
+        timeout=120,
+        capture_output=True,
+    )
+    options = f"-h 127.0.0.1 -p {port} -k {root}"
+    start = ("-w", "-t", "30", "-o", options, "start")
+    pg_ctl(*start)
+    yield port, lambda: pg_ctl("-w", "-t", "30", "-m", "fast", "stop"), lambda: pg_ctl(*start)
+
+
+class RedisServer:
+    """A redis-server of the test's own on a free 127.0.0.1 port, without persistence:
+    ``stop`` ends it (its data goes with it), ``start`` starts a new one on the same port,
+    ``pause``/``resume`` freeze and thaw it (it accepts connections but answers nothing)."""
+
+    def __init__(self, binary: str, folder: Path):
+        self.binary = binary
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        command = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1"]
+        command += ["--save", "", "--appendonly", "no", "--dir", str(self.folder)]
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=self.folder
+        )
+        if not eventually(self.answers, timeout=15, interval=0.05):
+            self.stop()
+            pytest.fail(f"redis-server did not answer on port {self.port}")
+
+    def answers(self) -> bool:
+        import redis
+
+        try:
+            return redis.Redis(port=self.port, socket_timeout=1).ping()
+        except (redis.RedisError, OSError):
+            return False
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)  # a paused server cannot end
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+    def pause(self) -> None:
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
+
+@contextmanager
+def redis_server(folder: Path):
+    """A running :class:`RedisServer`, always stopped afterwards."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if os.environ.get("KBAPI_REQUIRE_TOOLS") == "1":
+            pytest.fail("redis-server is required here but not installed")
+        pytest.skip("redis-server is not installed (CI installs it)")
+    server = RedisServer(binary, folder)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -10,7 +10,9 @@
 4. ``response_cache``: unchanged anonymous API reads answered from memory, checked
    against the knowledge-base version (``version``), which every write moves on;
 5. static files (admin, Swagger UI), when no web server serves them;
-6. Django, through ``handler.OneHopASGIHandler``.
+6. ``outage.DatabaseGate``: while the database is known to be down, 503 with
+   ``Retry-After`` at once instead of a wait in Django (the probes pass);
+7. Django, through ``handler.OneHopASGIHandler``.
 
 The edge imports nothing of the rest of kbapi: it depends on the settings, and on
 the knowledge-base version, which ``kbapi.core`` moves on after every write.
@@ -23,12 +25,13 @@ def build(django_app, *, serve_static: bool = True):
     from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 
     from kbapi.edge.body_limit import BodyLimitMiddleware
+    from kbapi.edge.outage import DatabaseGate
     from kbapi.edge.proxy import ProxyHeadersMiddleware
     from kbapi.edge.request_log import RequestLogMiddleware
     from kbapi.edge.response_cache import ResponseCacheMiddleware
     from kbapi.edge.version import get_version
 
-    app = django_app
+    app = DatabaseGate(django_app)
     if serve_static and settings.STATIC_URL:
         app = ASGIStaticFilesHandler(app)
     if getattr(settings, "RESPONSE_CACHE", False):

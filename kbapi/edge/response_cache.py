@@ -9,7 +9,8 @@ here, without entering Django. Correctness rests on three rules:
   commits, before the writer's response is sent. An entry records the version
   read *before* Django computed it and is served only while the version is
   unchanged, so after a write no worker (and, with Redis, no host) serves
-  the old answer.
+  the old answer. While the version cannot be read (Redis down), nothing is
+  served from memory: the entries are dropped and Django answers.
 * **The key.** Method, path, the full query string (``?fields=``, ``?expand=``,
   ``?format=``, paging) and every request header a response may depend on:
   ``Host`` and the forwarded scheme/host (absolute URLs), ``Accept``, and
@@ -177,7 +178,12 @@ class ResponseCacheMiddleware:
             return await self.app(scope, receive, send)
         try:
             version = await self.version.current()
-        except Exception:  # the shared version is unreachable: play safe, go to Django
+        except Exception:
+            # The shared version is unreachable (Redis is down): another host may have
+            # written meanwhile, so nothing held here can be trusted, now or once Redis
+            # answers again (it may answer with the version these entries were stored
+            # under). Drop them all and let Django answer until then.
+            self.store.clear()
             scope["kbapi.cache"] = "bypass"
             return await self.app(scope, receive, send)
         entry = self.store.get(key)

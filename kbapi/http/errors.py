@@ -5,6 +5,7 @@ fields to their messages on validation failures.
 """
 
 import logging
+import sys
 
 from django.core.exceptions import DisallowedHost, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -18,6 +19,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from kbapi.core.services import ServiceError
 from kbapi.edge.body_limit import too_large_message
 from kbapi.edge.errors import error_body
+from kbapi.edge.outage import DATABASE_UNAVAILABLE, database_breaker
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +34,8 @@ def exception_handler(exc, context):
         body = error_body(exc.status_code, exc.code, exc.message)
         body.update(exc.details)
         return Response(body, status=exc.status_code)
+    elif database_unavailable(exc):
+        return database_unavailable_response(Response)
     response = drf_exception_handler(exc, context)
     if response is None:
         logger.exception("Unhandled error in %s", context.get("view"), exc_info=exc)
@@ -103,4 +107,43 @@ def permission_denied(request, exception=None):
 
 
 def server_error(request):
+    # Django calls its 500 handler while it handles the exception: sys.exc_info() has it.
+    if database_unavailable(sys.exc_info()[1]):
+        return database_unavailable_response(JsonResponse)
     return json_error(request, 500, "server_error", "Internal server error.")
+
+
+# PostgreSQL's errors that say the database cannot be reached (no SQLSTATE: the client
+# lost or never made the connection; class 08: connection exception; 57P01-57P03: the
+# server shutting down, or starting and not accepting connections yet).
+_UNREACHABLE_STATES = ("08", "57P01", "57P02", "57P03")
+
+
+def database_unavailable(exc) -> bool:
+    """Whether ``exc`` says the database is down or unreachable (not that a query failed).
+
+    When no connection could be made at all, the database's breaker opens
+    (``kbapi.edge.outage``): for ``DATABASE_RETRY_AFTER`` seconds the requests
+    that need it are answered 503 before they reach Django."""
+    from django.db import connection
+    from django.db.utils import InterfaceError, OperationalError
+
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return False
+    cause = exc.__cause__
+    if not hasattr(cause, "sqlstate"):  # not psycopg's (SQLite's "database is locked" ...)
+        return False
+    state = cause.sqlstate
+    if state is not None and not state.startswith(_UNREACHABLE_STATES):
+        return False
+    if connection.connection is None:  # it never connected: the pool or the server refused
+        database_breaker().failed(cause)
+    return True
+
+
+def database_unavailable_response(response_class):
+    """503 in the error shape, with ``Retry-After`` (``Response`` or ``JsonResponse``)."""
+    body = error_body(503, "database_unavailable", DATABASE_UNAVAILABLE)
+    response = response_class(body, status=503)
+    response["Retry-After"] = str(database_breaker().seconds_left())
+    return response

@@ -5,12 +5,18 @@ characters anywhere in the path or query string (PostgreSQL cannot compare text
 with NUL, so a lookup would fail as a 500) and a declared ``Content-Length``
 over the limit. The bytes actually received are counted at the ASGI level
 (``kbapi.edge.body_limit``).
+
+``DatabaseOutageMiddleware`` answers 503 to the requests that were already
+waiting for the worker's thread when the database was found down (the ASGI
+gate, ``kbapi.edge.outage.DatabaseGate``, answers those that come after).
 """
 
 from django.core.exceptions import DisallowedHost
+from django.http import JsonResponse
 
 from kbapi.edge.body_limit import over_limit, too_large_message
-from kbapi.http.errors import json_error
+from kbapi.edge.outage import DATABASE_TRY, PROBES, database_breaker
+from kbapi.http.errors import database_unavailable_response, json_error
 
 NUL_MESSAGE = "NUL (%00) characters are not allowed in URLs."
 
@@ -48,4 +54,23 @@ class RequestGuardMiddleware:
             return json_error(request, 400, "bad_request", "Content-Length is not a number.")
         if over_limit(declared):
             return json_error(request, 413, "payload_too_large", too_large_message())
+        return self.get_response(request)
+
+
+class DatabaseOutageMiddleware:
+    """503 with ``Retry-After`` while the database's breaker is open, except for the probes
+    and the one request the gate let through to try the database again: a request that
+    queued behind the one that found the database down does not wait the connect
+    timeout again."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            database_breaker().refusing()
+            and request.path_info not in PROBES
+            and not getattr(request, "scope", {}).get(DATABASE_TRY)
+        ):
+            return database_unavailable_response(JsonResponse)
         return self.get_response(request)

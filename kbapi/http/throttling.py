@@ -13,13 +13,25 @@ list of the times of every request in the window, which the cache pickles and
 unpickles whole on each request (up to a rate's worth of floats: 1,000 at
 1000/minute) and which concurrent workers overwrite without a lock. The cost:
 a client may spend up to twice its rate across a window boundary.
+
+When Redis keeps the counts (``REDIS_URL``) and does not answer, the
+throttles neither fail nor let everything through: each process counts in
+its own memory (:func:`local_counters`) until Redis answers again, so a
+client gets at most its rate per worker process meanwhile. Redis's breaker
+(``kbapi.edge.outage``) keeps requests from waiting on it more than once per
+``REDIS_RETRY_AFTER`` seconds and logs the outage once.
 """
 
 from functools import cache
 
+from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.cache.backends.locmem import LocMemCache
 from rest_framework import throttling
 from rest_framework.permissions import SAFE_METHODS
+
+from kbapi.edge.outage import Breaker, redis_breaker
+from kbapi.edge.version import redis_errors
 
 
 @cache
@@ -34,6 +46,24 @@ def counters():
     share between threads.
     """
     return caches.create_connection(DEFAULT_CACHE_ALIAS)
+
+
+@cache
+def local_counters():
+    """Where the counts go while Redis does not answer: this process's memory."""
+    return LocMemCache("kbapi-throttle-fallback", {})
+
+
+@cache
+def _shared_location() -> str | None:
+    """The Redis URL the counts are kept at, or None when they are kept in memory."""
+    config = settings.CACHES[DEFAULT_CACHE_ALIAS]
+    return config["LOCATION"] if config["BACKEND"].endswith(".RedisCache") else None
+
+
+def shared_breaker() -> Breaker | None:
+    location = _shared_location()
+    return redis_breaker(location) if location else None
 
 
 class WindowCount:
@@ -52,20 +82,37 @@ class WindowCount:
         self.now = self.timer()
         window = int(self.now // self.duration)
         self.window_end = (window + 1) * self.duration
-        return self._count(f"{self.key}:{window}") <= self.num_requests
+        return self._counted(f"{self.key}:{window}") <= self.num_requests
 
-    def _count(self, counter: str) -> int:
+    def _counted(self, counter: str) -> int:
+        """The count, in Redis when it answers, else in this process's memory."""
+        breaker = shared_breaker()
+        if breaker is None:
+            return self._count(counter)
+        if breaker.available():
+            try:
+                count = self._count(counter)
+            except redis_errors() as exc:
+                breaker.failed(exc)
+            else:
+                breaker.succeeded()
+                return count
+        return self._count(counter, local_counters())
+
+    def _count(self, counter: str, cache=None) -> int:
         """Count one more request in ``counter``: one cache operation once it exists."""
+        if cache is None:
+            cache = self.cache
         try:
-            return self.cache.incr(counter)
+            return cache.incr(counter)
         except ValueError:  # the window's first request from this client
             pass
-        if self.cache.add(counter, 1, timeout=self.duration + 1):
+        if cache.add(counter, 1, timeout=self.duration + 1):
             return 1
         try:  # another worker started the window first
-            return self.cache.incr(counter)
+            return cache.incr(counter)
         except ValueError:  # ... and the counter has expired since
-            self.cache.set(counter, 1, timeout=self.duration + 1)
+            cache.set(counter, 1, timeout=self.duration + 1)
             return 1
 
     def wait(self):

@@ -56,6 +56,7 @@ MIDDLEWARE = [
     # outermost: it sees every response, the guards' and the error handlers' included
     "kbapi.http.caching.CachePolicyMiddleware",
     "kbapi.http.middleware.RequestGuardMiddleware",
+    "kbapi.http.middleware.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -3,16 +3,32 @@
 import os
 
 from kbapi.settings.database import DATABASES
-from kbapi.settings.env import env_bool, env_int
+from kbapi.settings.env import env_bool, env_float, env_int
 
-CACHES = {
-    "default": {
+# Redis, when REDIS_URL is set (the throttles' counts, the knowledge-base version across
+# hosts). A dead Redis costs one short timeout: then it is left alone for REDIS_RETRY_AFTER
+# seconds (kbapi.edge.outage) while the throttles count in each process and the response
+# cache sends reads to Django. README, "When Redis or PostgreSQL is down".
+REDIS_CONNECT_TIMEOUT = env_float("REDIS_CONNECT_TIMEOUT", 0.5)
+REDIS_TIMEOUT = env_float("REDIS_TIMEOUT", 0.5)
+REDIS_RETRY_AFTER = env_float("REDIS_RETRY_AFTER", 2)
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if os.environ.get("REDIS_URL"):
+    from redis.backoff import NoBackoff
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.retry import Retry
+
+    CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
+        # one retry on a broken connection (Redis restarted since), none on a timeout
+        "OPTIONS": {
+            "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+            "socket_timeout": REDIS_TIMEOUT,
+            "retry": Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
+        },
     }
-    if os.environ.get("REDIS_URL")
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-}
 
 # The response cache in front of Django (kbapi.edge.response_cache) and the knowledge-base
 # version it checks (kbapi.edge.version): a file per host, plus Redis across hosts.

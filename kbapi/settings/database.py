@@ -3,7 +3,7 @@
 import dj_database_url
 
 from kbapi.settings.base import BASE_DIR
-from kbapi.settings.env import env_bool, env_int
+from kbapi.settings.env import env_bool, env_float, env_int
 
 DATABASES = {
     "default": dj_database_url.config(
@@ -25,17 +25,28 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         transaction_mode="IMMEDIATE", timeout=env_int("DATABASE_BUSY_TIMEOUT", 20)
     )
+# When the database does not answer, a request waits at most DATABASE_CONNECT_TIMEOUT
+# seconds for it, and then for DATABASE_RETRY_AFTER seconds the requests that need it get
+# 503 with Retry-After at once (kbapi.edge.outage). README, "When Redis or PostgreSQL is down".
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+DATABASE_RETRY_AFTER = env_float("DATABASE_RETRY_AFTER", 2)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
-        "DATABASE_CONNECT_TIMEOUT", 5
-    )
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DATABASE_CONNECT_TIMEOUT
     # psycopg 3 with Django's connection pool by default (see docs/PERFORMANCE.md:
     # under ASGI a new connection per request costs more than the query).
     if env_bool("DATABASE_POOL", True):
         DATABASES["default"]["OPTIONS"]["pool"] = {
             "min_size": env_int("DATABASE_POOL_MIN", 2),
             "max_size": env_int("DATABASE_POOL_MAX", 16),
-            "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+            # How long a request waits for a connection. A worker runs its requests on one
+            # thread, so it never waits for a busy connection, only for a new one: the wait
+            # is the connect timeout's (a longer one only held up the worker when the
+            # server is down).
+            "timeout": env_float("DATABASE_POOL_TIMEOUT", DATABASE_CONNECT_TIMEOUT or 10),
+            # After a failed connect the pool tries again after 1, 2, 4 ... s; it gives up
+            # (and starts over, at 1 s, on the next request) after this long, so a
+            # database back after a long outage is found within seconds, not minutes.
+            "reconnect_timeout": env_float("DATABASE_POOL_RECONNECT_TIMEOUT", 10),
         }
         # With the pool, Django passes psycopg_pool's check_connection: a pooled
         # connection the server dropped (pg_terminate_backend, a restart) is found
