@@ -10,7 +10,7 @@ import logging
 
 import pytest
 from django.test import override_settings
-from django.urls import reverse
+from django.urls import resolve, reverse
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.validators import UniqueValidator
 
@@ -45,6 +45,17 @@ def searchable_paths() -> list[str]:
         if "{" not in path
         and "get" in item
         and any(p["name"] == "search" for p in item["get"].get("parameters", []))
+    ]
+
+
+def ordered_paths() -> list[str]:
+    """List operations that take ``ordering``."""
+    return [
+        path
+        for path, item in generated_schema()["paths"].items()
+        if "{" not in path
+        and "get" in item
+        and any(p["name"] == "ordering" for p in item["get"].get("parameters", []))
     ]
 
 
@@ -100,11 +111,20 @@ def test_a_search_of_more_than_twelve_words_is_400(anon, unchanged, path):
     assert anon.get(path, {"search": " ".join(["db"] * 12)}).status_code == 200
 
 
-@pytest.mark.parametrize("path", searchable_paths())
+def test_every_searchable_list_is_walked():
+    searchable = set(searchable_paths())
+    assert {f"/api/v1/{r}/" for r in ("concepts", "tags", "relations")} <= searchable
+    assert set(ordered_paths()) >= searchable
+
+
+@pytest.mark.parametrize("path", ordered_paths())
 def test_ordering_with_two_minus_signs_is_400(anon, unchanged, path):
     """Django accepts one '-' before a field; '--name' reached it and was a 500."""
-    response = anon.get(path, {"ordering": "--slug" if "relations" not in path else "--type"})
-    assert_error(response, 400, "invalid")
+    for field in resolve(path).func.cls.ordering_fields:
+        for ordering in (f"--{field}", f"---{field}", f"name,--{field}"):
+            response = anon.get(path, {"ordering": ordering})
+            assert_error(response, 400, "invalid")
+            assert "ordering" in response.json()["errors"]
 
 
 @pytest.mark.parametrize(
@@ -478,6 +498,59 @@ def test_deleting_a_linked_concept_is_409_listing_its_relations(deleter, unchang
     assert "examples" not in dependents  # select-rows still illustrates another
 
 
+# --- too many parameters ----------------------------------------------------------------
+
+TOO_MANY = "&".join(f"p{i}=1" for i in range(1001))
+ROUTES = [
+    "/api/v1/concepts/",
+    "/api/v1/concepts/database/",
+    "/api/v1/concepts/database/history/",
+    "/api/v1/search/",
+    "/api/v1/graph/",
+    "/api/v1/no-such-route/",
+    "/api/schema/",
+    "/api/docs/",
+    "/api/redoc/",
+    "/admin/",
+    "/admin/login/",
+    "/healthz",
+]
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["debug-off", "debug-on"])
+@pytest.mark.parametrize("path", ROUTES)
+def test_more_than_a_thousand_query_parameters_is_400_on_every_route(small_kb, path, debug):
+    """Django refuses to parse them (TooManyFieldsSent); with DEBUG on (make run) its error
+    page parsed them again and the request failed as a 500."""
+    from django.test import Client
+
+    with override_settings(DEBUG=debug):
+        response = Client().get(f"{path}?{TOO_MANY}")
+    body = assert_error(response, 400, "too_many_fields")
+    assert "1000" in body["message"]
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["debug-off", "debug-on"])
+def test_a_form_of_more_than_a_thousand_fields_is_400(small_kb, debug):
+    """The admin's login form posted with 1,001 fields: the same 400, not Django's page."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.get("/admin/login/")  # the CSRF cookie, so the check would read the form
+    token = client.cookies["csrftoken"].value
+    form = {f"p{i}": "1" for i in range(1001)} | {"csrfmiddlewaretoken": token}
+    with override_settings(DEBUG=debug):
+        response = client.post("/admin/login/", form)
+    assert_error(response, 400, "too_many_fields")
+
+
+def test_a_thousand_query_parameters_are_still_read(anon, small_kb):
+    query = "&".join(f"p{i}=1" for i in range(999)) + "&search=key"
+    response = anon.get(f"/api/v1/concepts/?{query}")
+    assert response.status_code == 200
+    assert [c["slug"] for c in response.json()["results"]] == ["key-value-store"]
+
+
 # --- hosts, CSRF, unknown routes, server errors --------------------------------------------
 
 
@@ -600,3 +673,132 @@ def test_an_admin_form_without_its_csrf_token_gets_a_page_a_browser_can_show(edi
     assert response.status_code == 403
     assert response["Content-Type"].startswith("text/html")
     assert b"CSRF verification failed" in response.content
+
+
+# --- every documented parameter of every read, with malformed values ----------------------
+
+ANY_VALUE = {
+    "nul": "data\x00base",
+    "empty": "",
+    "very-long": "x" * 10_000,
+    "many-words": " ".join(["db"] * 66),
+    "control": "\x01\x1b[0m\x7f",
+    "quote": "' OR 1=1 --",
+    "percent": "%%%zz",
+    "unicode": "\u202e\ufeff\U0001f600",
+    "commas": ",,,",
+}
+BY_TYPE = {
+    "integer": {
+        "wrong-type": "abc",
+        "fraction": "1.5",
+        "nan": "NaN",
+        "infinity": "-Infinity",
+        "exponent": "1e400",
+        "huge": "9" * 400,
+        "negative": "-1",
+        "non-ascii-digit": "\u0663",
+    },
+    "date-time": {
+        "bad-date": "2026-13-45T99:99",
+        "word": "yesterday",
+        "out-of-utc": "0001-01-01T00:00:00+17:52",
+        "far": "9999-12-31T23:59:59-23:59",
+        "date-only": "2026-02-30",
+    },
+    "array": {"many-items": ",".join(["x"] * 2000)},
+    "string": {"slug-like": "no-such-thing"},
+}
+# sent percent-encoded as they stand: bytes that are not UTF-8 (Django decodes them as U+FFFD)
+RAW_VALUES = {"not-utf8": "%ff%fe", "encoded-surrogate": "%ED%A0%80", "overlong-nul": "%C0%80"}
+BAD_HEADERS = {
+    "If-None-Match": ["W/", '"unterminated', "x" * 10_000, '*, W/"a"', '"a" "b"'],
+    "If-Modified-Since": ["yesterday", "Mon, 99 Foo 2026 99:99:99 GMT", "0", "9" * 400],
+}
+
+
+def read_operations() -> list[tuple[str, list[dict]]]:
+    """(path template, documented parameters) of every GET in the schema (lists, details,
+    histories, search, discovery)."""
+    return sorted(
+        (path, item["get"].get("parameters", []))
+        for path, item in generated_schema()["paths"].items()
+        if "get" in item
+    )
+
+
+def malformed_values(parameter: dict) -> dict[str, str]:
+    """Values a client could send for ``parameter`` that it does not accept (or barely)."""
+    schema = parameter["schema"]
+    kind = "date-time" if schema.get("format") == "date-time" else schema.get("type", "string")
+    values = {**ANY_VALUE, **BY_TYPE.get(kind, {})}
+    choices = schema.get("enum") or schema.get("items", {}).get("enum") or []
+    if choices:
+        values["unknown-choice"] = "bogus"
+        values["other-case"] = str(choices[0]).upper() + "X"
+        values["all-choices"] = ",".join(map(str, choices))
+    return values
+
+
+def a_stored_path(anon, template: str) -> str:
+    """``template`` with its path parameter filled with a stored object's slug or key."""
+    if "{" not in template:
+        return template
+    head, _, rest = template.partition("{")
+    name, _, tail = rest.partition("}")
+    first = anon.get(head).json()["results"][0]
+    return f"{head}{first[name]}{tail}"
+
+
+def assert_no_server_error(response, what):
+    assert response.status_code < 500, (what, response.content[:300])
+    if response.status_code >= 400:
+        body = json.loads(response.content)
+        assert body["status"] == response.status_code, what
+        assert body["code"] and body["message"], what
+
+
+@pytest.fixture
+def unthrottled(monkeypatch):
+    """Hundreds of requests in one test: no throttle may answer them (nor count them)."""
+    from kbapi.http.throttling import WindowCount
+
+    monkeypatch.setattr(WindowCount, "allow_request", lambda self, request, view: True)
+
+
+@pytest.mark.parametrize(("template", "parameters"), read_operations())
+def test_malformed_values_of_every_documented_parameter_are_never_a_500(
+    anon, small_kb, unthrottled, template, parameters
+):
+    """The schema's own parameters, each with every malformed value of its type, alone and
+    repeated (a JSON error in the error shape, or an answer; never a 500)."""
+    path = a_stored_path(anon, template)
+    for parameter in parameters:
+        name, where = parameter["name"], parameter["in"]
+        if where == "query":
+            for label, value in malformed_values(parameter).items():
+                what = f"{path} {name}={label}"
+                assert_no_server_error(anon.get(path, {name: value}), what)
+                repeated = anon.get(path, {name: [value, "x"]})
+                assert_no_server_error(repeated, f"{what} (repeated)")
+            for label, raw in RAW_VALUES.items():
+                response = anon.get(f"{path}?{name}={raw}")
+                assert_no_server_error(response, f"{path} {name}={label}")
+        elif where == "header":
+            header = "HTTP_" + name.upper().replace("-", "_")
+            for value in BAD_HEADERS[name]:
+                response = anon.get(path, **{header: value})
+                assert_no_server_error(response, f"{path} {name}: {value[:20]}")
+
+
+def test_the_walk_covers_each_lists_filters_ordering_and_search():
+    names = {
+        path: {p["name"] for p in parameters if p["in"] == "query"}
+        for path, parameters in read_operations()
+    }
+    assert {"ordering", "search", "category", "tag", "updated_after", "version_min"} <= names[
+        "/api/v1/concepts/"
+    ]
+    assert {"kind", "concept"} <= names["/api/v1/examples/"]
+    assert {"type", "source", "target"} <= names["/api/v1/relations/"]
+    assert "q" in names["/api/v1/search/"]
