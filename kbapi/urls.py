@@ -6,7 +6,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from kbapi.http import errors, health
-from kbapi.http.auth import MeView, TokenView
+from kbapi.http.auth import MeView, TokenView, admin_login
 from kbapi.http.root import APIRootView
 from search.api import SearchView
 
@@ -30,6 +30,7 @@ urlpatterns = [
     re_path(r"^api(?:/.*)?$", errors.not_found),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("admin/login/", admin_login),  # the admin's own login, throttled
     path("admin/", admin.site.urls),
 ]
 

@@ -7,6 +7,10 @@ proxy in ``TRUSTED_PROXIES`` reports in ``X-Forwarded-For``; anyone else's
 ``X-Forwarded-For`` is dropped, so a client cannot pick a fresh identity per
 request.
 
+Logins (the token's and the admin's, :class:`LoginRateThrottle`) are counted per
+address and per username, before any password is checked, so guessing costs no
+hashing once refused and neither many addresses nor many usernames get around it.
+
 Every throttle here counts in fixed windows (:class:`WindowCount`): one cache
 counter per client and window, read and bumped in O(1). DRF's throttles keep a
 list of the times of every request in the window, which the cache pickles and
@@ -22,6 +26,8 @@ client gets at most its rate per worker process meanwhile. Redis's breaker
 ``REDIS_RETRY_AFTER`` seconds and logs the outage once.
 """
 
+import hashlib
+from collections.abc import Mapping
 from functools import cache
 
 from django.conf import settings
@@ -79,10 +85,14 @@ class WindowCount:
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
+        return self.allow_key(self.key)
+
+    def allow_key(self, key: str) -> bool:
+        """Count one more request against ``key`` in this window; whether it is allowed."""
         self.now = self.timer()
         window = int(self.now // self.duration)
         self.window_end = (window + 1) * self.duration
-        return self._counted(f"{self.key}:{window}") <= self.num_requests
+        return self._counted(f"{key}:{window}") <= self.num_requests
 
     def _counted(self, counter: str) -> int:
         """The count, in Redis when it answers, else in this process's memory."""
@@ -156,7 +166,7 @@ class WriteRateThrottle(WindowCount, throttling.SimpleRateThrottle):
 
 
 class ScopedRateThrottle(WindowCount, throttling.ScopedRateThrottle):
-    """A view's own ``throttle_scope`` (the token login's ``login``)."""
+    """A view's own ``throttle_scope``."""
 
     def allow_request(self, request, view):
         # DRF's reads the view's scope and its rate first; then count as the others do
@@ -166,3 +176,44 @@ class ScopedRateThrottle(WindowCount, throttling.ScopedRateThrottle):
         self.rate = self.get_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)
         return super().allow_request(request, view)
+
+
+class LoginRateThrottle(WindowCount, throttling.SimpleRateThrottle):
+    """Login attempts at the ``login`` rate, per address and per username.
+
+    Each attempt (a POST) counts against the client's address (``get_ident``, as
+    every throttle here tells anonymous clients apart) and against the username it
+    tries, whichever login it comes through (token or admin: they share the
+    counts); over either rate it is refused before the password is hashed. So one
+    address cannot try many usernames, nor many addresses one username. The
+    price: whoever keeps guessing a username's password keeps its owner out with
+    them, a window at a time (``Retry-After`` says until when).
+    """
+
+    scope = "login"
+
+    def allow_request(self, request, view):
+        if request.method in SAFE_METHODS:
+            return True
+        return self.allow_attempt(request, lambda: username_in(request.data))
+
+    def allow_attempt(self, request, username) -> bool:
+        """Count a login attempt; ``username()`` reads the username tried (after the
+        address is counted: reading a body may fail, and the attempt still counts)."""
+        if self.rate is None:
+            return True
+        allowed = self.allow_key(
+            self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        )
+        name = username()
+        if name:
+            digest = hashlib.sha256(name.strip().casefold().encode()).hexdigest()[:32]
+            key = self.cache_format % {"scope": f"{self.scope}_user", "ident": digest}
+            allowed = self.allow_key(key) and allowed
+        return allowed
+
+
+def username_in(data) -> str | None:
+    """The ``username`` of a login body (a form or JSON object), when it is a string."""
+    value = data.get("username") if isinstance(data, Mapping) else None
+    return value if isinstance(value, str) else None

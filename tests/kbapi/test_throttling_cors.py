@@ -15,8 +15,11 @@ RATES = {"anon": "3/minute", "user": "5/minute", "write": "2/minute", "login": "
 
 @pytest.fixture
 def low_rates(monkeypatch):
-    """Rates low enough to hit in a test; the cache holding the counts starts empty."""
+    """Rates low enough to hit in a test; the cache holding the counts starts empty. The
+    clock stands still 20 s into a window, so a test's requests never straddle two windows
+    (a login hashes its password for a good part of a second)."""
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", RATES)
+    monkeypatch.setattr(SimpleRateThrottle, "timer", lambda self: 60 * 16_667 + 20.0)
     cache.clear()
     yield
     cache.clear()
@@ -149,3 +152,102 @@ def test_a_window_another_worker_started_is_counted_on(expire_after_add, count):
 
     throttle = type("Racing", (AnonRateThrottle,), {"cache": RacingCache(expire_after_add)})()
     assert throttle._count("throttle_anon_1:1") == count
+
+
+# --- logins: the token's and the admin's, per address and per username ---------------------
+
+
+def assert_login_refused(response):
+    """The admin's login page again (a page a browser shows), 429 with Retry-After, and
+    nobody signed in."""
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 60
+    assert response["Content-Type"].startswith("text/html")
+    content = response.content.decode()
+    assert "Too many login attempts. Try again in" in content
+    assert 'name="password"' in content  # the form, to try again later
+    assert not response.wsgi_request.user.is_authenticated
+    assert "no-store" in response["Cache-Control"]
+
+
+def admin_login(client, username, password, address):
+    """A post of the admin's login form from ``address`` (no CSRF check: Django's test
+    client skips it unless asked)."""
+    form = {"username": username, "password": password, "next": "/admin/"}
+    return client.post("/admin/login/", form, REMOTE_ADDR=address)
+
+
+@pytest.fixture
+def staff(db):
+    from django.contrib.auth.models import User
+
+    return User.objects.create_user("staff", password="staff-pass-123", is_staff=True)
+
+
+@pytest.fixture
+def hashes(monkeypatch):
+    """How many passwords were checked (each a deliberately slow hash)."""
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    checked = []
+    verify = PBKDF2PasswordHasher.verify
+    monkeypatch.setattr(
+        PBKDF2PasswordHasher,
+        "verify",
+        lambda self, password, encoded: checked.append(1) or verify(self, password, encoded),
+    )
+    return checked
+
+
+def test_admin_login_is_throttled_per_address_before_any_password_is_checked(
+    client, staff, low_rates, hashes
+):
+    for _ in range(2):
+        response = admin_login(client, "staff", "guess", "192.0.2.1")
+        assert response.status_code == 200  # the form again, with its error
+        assert not response.wsgi_request.user.is_authenticated
+    assert len(hashes) == 2
+    refused = admin_login(client, "staff", "staff-pass-123", "192.0.2.1")  # the right one
+    assert_login_refused(refused)
+    assert len(hashes) == 2  # refused before authenticating: no hash computed
+    assert "_auth_user_id" not in client.session
+
+
+def test_admin_login_counts_every_username_tried_from_one_address(client, staff, low_rates):
+    for name in ("alice", "bob"):
+        assert admin_login(client, name, "guess", "192.0.2.1").status_code == 200
+    assert_login_refused(admin_login(client, "carol", "guess", "192.0.2.1"))
+    assert admin_login(client, "dave", "guess", "192.0.2.2").status_code == 200
+
+
+def test_admin_login_counts_one_username_across_addresses(client, staff, low_rates, hashes):
+    for i in range(2):
+        assert admin_login(client, "staff", "guess", f"192.0.2.{i}").status_code == 200
+    assert_login_refused(admin_login(client, "STAFF ", "staff-pass-123", "198.51.100.7"))
+    assert len(hashes) == 2
+    assert admin_login(client, "other", "guess", "198.51.100.8").status_code == 200
+
+
+def test_admin_login_allows_the_right_password_within_the_rate(client, staff, low_rates):
+    response = admin_login(client, "staff", "staff-pass-123", "192.0.2.1")
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/login/", REMOTE_ADDR="192.0.2.1").status_code in (200, 302)
+
+
+def test_showing_the_admin_login_form_is_not_an_attempt(client, db, low_rates):
+    for _ in range(5):
+        assert client.get("/admin/login/", REMOTE_ADDR="192.0.2.1").status_code == 200
+
+
+def test_token_and_admin_logins_share_the_counts(anon, client, staff, low_rates):
+    url = reverse("auth-token")
+    response = anon.post(url, {"username": "staff", "password": "guess"}, REMOTE_ADDR="192.0.2.1")
+    assert response.status_code == 400
+    assert admin_login(client, "someone", "guess", "192.0.2.1").status_code == 200
+    assert_login_refused(admin_login(client, "someone-else", "guess", "192.0.2.1"))
+    # and the token login counts the username across addresses too
+    anon.post(url, {"username": "staff", "password": "guess"}, REMOTE_ADDR="192.0.2.9")
+    assert_throttled(
+        anon.post(url, {"username": "staff", "password": "x"}, REMOTE_ADDR="203.0.113.1")
+    )
