@@ -7,7 +7,10 @@ and the object's many-to-many links and comparison rows in ``related``).
 - ``GET {resource}/{slug}/history/``: newest first, paginated; each entry has
   ``id`` (the history id), ``version``, ``at``, ``user``, ``action``
   (created/changed/deleted), ``message`` and ``changes`` ([{field, old, new}],
-  against the entry before it; foreign keys shown as slugs).
+  against the entry before it; foreign keys shown as slugs). ``user`` names the
+  editor only to a signed-in user who may view or change that kind of object
+  (the editors, as the admin's History shows it); the public reads that an edit
+  happened, when and why, not who made it (``null``).
   A slug that no longer exists shows the history of the last object that had
   it, so a deleted object's history stays readable.
 - ``POST {resource}/{slug}/history/{id}/revert/``: restores that entry's state
@@ -46,7 +49,14 @@ class HistoryEntrySerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="The history id (what revert/ takes).")
     version = serializers.IntegerField(help_text="The object's version after this change.")
     at = serializers.DateTimeField()
-    user = serializers.CharField(allow_null=True, help_text="Username, or null.")
+    user = serializers.CharField(
+        allow_null=True,
+        help_text=(
+            "Who made the change (a username): shown only to a signed-in user who may view "
+            "or change this kind of object (an editor); null for everyone else, and when "
+            "no user is recorded (the content loader's changes)."
+        ),
+    )
     action = serializers.ChoiceField(choices=sorted(ACTIONS.values()))
     message = serializers.CharField(allow_null=True)
     changes = ChangeSerializer(many=True)
@@ -62,6 +72,18 @@ class CanChange(permissions.BasePermission):
             and request.user.is_authenticated
             and request.user.has_perm(f"{meta.app_label}.change_{meta.model_name}")
         )
+
+
+def shows_users(user, model: type[Model]) -> bool:
+    """Whether ``user`` may see who made each change of ``model``'s objects: signed in,
+    with its view or change permission (what the admin's History page asks too)."""
+    if not (user and user.is_authenticated):
+        return False
+    meta = model._meta
+    return any(
+        user.has_perm(f"{meta.app_label}.{action}_{meta.model_name}")
+        for action in ("view", "change")
+    )
 
 
 class HistoryMixin:
@@ -83,7 +105,8 @@ class HistoryMixin:
         records = self._history_records()
         pairs = list(zip(records, [*records[1:], None], strict=True))
         page = self.paginate_queryset(pairs)
-        presenter = _Presenter(self.get_queryset().model, records)
+        model = self.get_queryset().model
+        presenter = _Presenter(model, records, show_users=shows_users(request.user, model))
         entries = [presenter.entry(record, previous) for record, previous in page]
         return self.get_paginated_response(HistoryEntrySerializer(entries, many=True).data)
 
@@ -128,7 +151,8 @@ class HistoryMixin:
 class _Presenter:
     """Turns history rows into entries; foreign keys as slugs, looked up once per model."""
 
-    def __init__(self, model: type[Model], records: list):
+    def __init__(self, model: type[Model], records: list, *, show_users: bool):
+        self.show_users = show_users
         self.fields = tracked_fields(model)
         self.slugs = {}
         for field in self.fields:
@@ -159,7 +183,7 @@ class _Presenter:
                 for name, value in new.items()
                 if action == "created" or old.get(name) != value
             ]
-        user = record.history_user
+        user = record.history_user if self.show_users else None
         return {
             "id": record.history_id,
             "version": record.version,

@@ -100,6 +100,49 @@ def test_history_says_who_when_what_and_why(editor, small_kb, resource):
     assert entries[-1]["user"] is None  # loaded by the content loader, no user
 
 
+@pytest.mark.parametrize("resource", list(EDIT))
+def test_only_editors_see_who_made_a_change(anon, reader, editor, small_kb, resource):
+    """The public reads that an edit happened, when and why; who made it is the editors'.
+    (Staff usernames shown to anyone were a head start for guessing admin passwords.)"""
+    key, change = EDIT[resource]
+    detail = reverse(f"{resource}-detail", args=[key])
+    assert (
+        editor.patch(detail, change, format="json", HTTP_X_CHANGE_MESSAGE="Why").status_code == 200
+    )
+    for client in (anon, reader):
+        latest = history(client, resource, key).json()["results"][0]
+        assert latest["user"] is None
+        assert (latest["action"], latest["message"], latest["version"]) == ("changed", "Why", 2)
+        assert latest["changes"]
+        assert b"editor" not in history(client, resource, key).content
+    assert history(editor, resource, key).json()["results"][0]["user"] == "editor"
+
+
+def test_a_user_who_may_view_sees_who_made_a_change(anon, editor, small_kb):
+    from django.contrib.auth.models import Permission, User
+    from rest_framework.test import APIClient
+
+    viewer = User.objects.create_user("viewer", password="viewer-pass-123")
+    viewer.user_permissions.add(Permission.objects.get(codename="view_concept"))
+    client = APIClient()
+    client.force_authenticate(viewer)
+    edge = "key-value-store--is-a--database"
+    editor.patch(reverse("concept-detail", args=["database"]), {"summary": "S."}, format="json")
+    editor.patch(reverse("relation-detail", args=[edge]), {"note": "N."}, format="json")
+    assert history(client, "concept", "database").json()["results"][0]["user"] == "editor"
+    assert history(client, "relation", edge).json()["results"][0]["user"] is None  # not its kind
+    assert history(editor, "relation", edge).json()["results"][0]["user"] == "editor"
+
+
+def test_the_schema_says_when_the_user_is_shown():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    user = schema["components"]["schemas"]["HistoryEntry"]["properties"]["user"]
+    assert user["nullable"] is True
+    assert "signed-in" in user["description"] and "null" in user["description"]
+
+
 def test_concept_history_shows_foreign_keys_and_tags_as_slugs(editor, small_kb):
     target = reverse("concept-detail", args=["database"])
     editor.patch(target, {"category": "database-type", "tags": ["nosql", "sql"]}, format="json")
