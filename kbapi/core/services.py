@@ -21,7 +21,9 @@ these functions, so every rule is written once:
 """
 
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -124,14 +126,55 @@ def lock_references(
 
 
 def _save(instance: models.Model, update_fields: list[str] | None = None) -> None:
-    """Save; a unique or check constraint that another writer won meanwhile is a 409."""
+    """Save; a unique or check constraint that another writer won meanwhile is a 409.
+
+    The checks before the save (``full_clean``) find a taken name or slug; only a
+    writer who commits the same one in between gets here. The 409 then names what
+    clashes in the model's own words (the database's error text names its tables
+    and indexes, and is never shown): a save that may clash (a create, or an update
+    of a unique value) runs in a savepoint, so the transaction can still look.
+    """
+    may_clash = update_fields is None or not unique_fields(type(instance)).isdisjoint(update_fields)
     try:
-        instance.save(update_fields=update_fields)
+        with transaction.atomic() if may_clash else nullcontext():
+            instance.save(update_fields=update_fields)
     except IntegrityError as exc:
+        errors = clashes(instance) if may_clash else {}
+        first = next(iter(errors.values()), [None])[0]
+        name = instance._meta.verbose_name
         raise Conflict(
-            f"This {instance._meta.verbose_name} clashes with a stored one "
-            "(a name or slug taken, or a rule of its fields broken)."
+            f"This {name} clashes with a stored one: {first}"
+            if first
+            else f"This {name} breaks a rule of its fields that the database enforces.",
+            details={"errors": errors} if errors else None,
         ) from exc
+
+
+@cache
+def unique_fields(model: type[models.Model]) -> frozenset[str]:
+    """The fields a stored row of ``model`` can hold a clashing value of (unique ones, and
+    those of its unique constraints)."""
+    names = {f.name for f in model._meta.concrete_fields if f.unique and not f.primary_key}
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint):
+            names.update(constraint.fields)
+    for together in model._meta.unique_together:
+        names.update(together)
+    return frozenset(names)
+
+
+def clashes(instance: models.Model) -> dict[str, list[str]]:
+    """What of ``instance`` another stored row holds already (its unique fields, its unique
+    constraints) and what its check constraints refuse, as field → messages."""
+    errors: dict[str, list[str]] = {}
+    for check in (instance.validate_unique, instance.validate_constraints):
+        try:
+            check()
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                key = "non_field_errors" if field == "__all__" else field
+                errors.setdefault(key, []).extend(messages)
+    return errors
 
 
 @transaction.atomic
@@ -150,8 +193,7 @@ def create_instance(
     instance = model(**data)
     _record(instance, actor=actor, change_message=change_message, m2m=m2m, related=history_related)
     instance.full_clean()
-    with transaction.atomic():  # a savepoint: a lost race for a unique name is a clean 409
-        _save(instance)
+    _save(instance)
     for name, values in m2m.items():
         getattr(instance, name).set(values)
     _announce(instance, "create")

@@ -483,6 +483,66 @@ def test_colliding_creates_are_409_not_500(editor, small_kb, monkeypatch):
     assert snapshot() == before
 
 
+DATABASE_WORDS = ("UNIQUE constraint", "duplicate key", "violates", "IntegrityError", "concepts_")
+
+
+def another_writer_commits_first(monkeypatch, model, **fields):
+    """Between the checks of a write and its save, a row with ``fields`` appears, as when
+    another writer's commit wins the race for a unique value."""
+    checked = model.full_clean
+
+    def racing(self, *args, **kwargs):
+        checked(self, *args, **kwargs)
+        model._default_manager.create(**fields)
+
+    monkeypatch.setattr(model, "full_clean", racing)
+
+
+@pytest.mark.parametrize(
+    ("request_body", "winner", "field"),
+    [
+        ({"slug": "fresh", "name": "Fresh"}, {"slug": "fresh", "name": "Other"}, "slug"),
+        ({"slug": "fresh", "name": "Fresh"}, {"slug": "other", "name": "Fresh"}, "name"),
+    ],
+)
+def test_a_lost_race_for_a_unique_value_is_409_naming_the_field(
+    editor, small_kb, monkeypatch, request_body, winner, field
+):
+    another_writer_commits_first(monkeypatch, Tag, **winner)
+    before = snapshot()
+    response = editor.post(reverse("tag-list"), request_body, format="json")
+    body = assert_error(response, 409, "conflict")
+    assert body["errors"] == {field: [f"Tag with this {field.capitalize()} already exists."]}
+    assert body["message"] == f"This tag clashes with a stored one: {body['errors'][field][0]}"
+    assert not any(word in response.content.decode() for word in DATABASE_WORDS)
+    assert snapshot() == before
+
+
+def test_a_lost_race_in_an_update_is_409_naming_the_field(editor, small_kb, monkeypatch):
+    another_writer_commits_first(monkeypatch, Tag, slug="other", name="Renamed")
+    response = editor.patch(
+        reverse("tag-detail", args=["nosql"]), {"name": "Renamed"}, format="json"
+    )
+    body = assert_error(response, 409, "conflict")
+    assert body["errors"] == {"name": ["Tag with this Name already exists."]}
+    assert Tag.objects.get(slug="nosql").name == "NoSQL"
+
+
+def test_a_lost_race_for_a_relation_is_409_in_its_own_words(editor, small_kb, monkeypatch):
+    edge = {"source": "key-value-store", "type": "related-to", "target": "database"}
+    another_writer_commits_first(
+        monkeypatch,
+        Relation,
+        source=Concept.objects.get(slug="key-value-store"),
+        type="related-to",
+        target=Concept.objects.get(slug="database"),
+    )
+    response = editor.post(reverse("relation-list"), edge, format="json")
+    body = assert_error(response, 409, "conflict")
+    assert body["errors"] == {"non_field_errors": ["This relation already exists."]}
+    assert not any(word in response.content.decode() for word in DATABASE_WORDS)
+
+
 def test_deleting_a_category_in_use_is_409_listing_its_concepts(deleter, unchanged):
     dependents = refused_delete_dependents(deleter, "category-detail", "database-type")
     assert dependents["concepts"] == ["key-value-store", "relational-database"]
