@@ -3,6 +3,8 @@ OpenAPI schema (drf-spectacular) and CORS."""
 
 import os
 
+from corsheaders.defaults import default_headers
+
 from kbapi.settings.env import env_bool, env_int, env_list
 
 # Requests larger than this are refused with 413 before any parsing (kbapi.http.middleware, .parsers).
@@ -15,6 +17,9 @@ REQUIRE_IF_MATCH = env_bool("REQUIRE_IF_MATCH", default=False)
 
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", "")
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Link", "X-Request-ID", "Retry-After"]
+# A frontend's safe write sends If-Match (with the ETag it read) and may say why
+# (X-Change-Message); its revalidating read sends If-None-Match.
+CORS_ALLOW_HEADERS = (*default_headers, "if-match", "if-none-match", "x-change-message")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

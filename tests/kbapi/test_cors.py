@@ -41,3 +41,38 @@ def test_allowed_origins_come_from_the_environment():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str([APP, "http://localhost:5173"])
+
+
+@override_settings(CORS_ALLOWED_ORIGINS=[APP])
+def test_a_frontend_may_send_the_headers_of_a_safe_write(anon, editor, small_kb):
+    """The preflight of a PATCH with If-Match and X-Change-Message allows them; else the
+    browser never sends the write (and a frontend could only write without If-Match)."""
+    asked = "if-match, x-change-message, content-type, authorization"
+    url = "/api/v1/concepts/database/"
+    preflight = anon.options(
+        url,
+        HTTP_ORIGIN=APP,
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="PATCH",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS=asked,
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == APP
+    allowed = {
+        h.strip().lower() for h in preflight.headers["Access-Control-Allow-Headers"].split(",")
+    }
+    assert {"if-match", "x-change-message", "content-type", "authorization"} <= allowed
+    assert "if-none-match" in allowed
+    assert "PATCH" in preflight.headers["Access-Control-Allow-Methods"]
+    # the write itself, cross-origin: its new ETag is readable by the frontend
+    etag = anon.get(url, HTTP_ORIGIN=APP).headers["ETag"]
+    response = editor.patch(
+        url,
+        {"summary": "Changed from another origin."},
+        format="json",
+        HTTP_ORIGIN=APP,
+        HTTP_IF_MATCH=etag,
+        HTTP_X_CHANGE_MESSAGE="From the frontend",
+    )
+    assert response.status_code == 200, response.content
+    exposed = {h.strip() for h in response.headers["Access-Control-Expose-Headers"].split(",")}
+    assert "ETag" in exposed and response.headers["ETag"] != etag
