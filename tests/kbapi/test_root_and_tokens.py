@@ -164,4 +164,11 @@ def test_revoking_with_a_session_needs_its_csrf_token(editor_user, small_kb):
 def test_the_schema_says_me_needs_credentials():
     me = SCHEMA["paths"]["/api/v1/auth/me/"]["get"]
     assert {} not in me["security"] and "401" in me["responses"]
-    assert "401" not in SCHEMA["paths"]["/api/v1/concepts/"]["get"]["responses"]
+    public = SCHEMA["paths"]["/api/v1/concepts/"]["get"]["responses"]
+    assert "invalid" in public["401"]["description"]  # wrong credentials on a public read
+
+
+def test_wrong_credentials_on_a_public_read_are_the_documented_401(small_kb):
+    response = with_header("Bearer not-a-token").get(reverse("concept-list"))
+    assert response.status_code == 401
+    assert "401" in SCHEMA["paths"]["/api/v1/concepts/"]["get"]["responses"]

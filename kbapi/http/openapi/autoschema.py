@@ -49,8 +49,10 @@ def add_error_responses(result, generator, request, public):
             codes = dict(COMMON)
             if method in WRITE_METHODS:
                 codes.update(WRITES)
-            elif operation.get("security") and {} not in operation["security"]:
+            elif {} not in operation.get("security", [{}]):
                 codes["401"] = WRITES["401"]  # a read that needs credentials
+            elif any(operation.get("security", ())):  # credentials optional: wrong ones are 401
+                codes["401"] = "The credentials sent are invalid (this read needs none)."
             responses = operation.setdefault("responses", {})
             for code, description in codes.items():
                 responses.setdefault(
