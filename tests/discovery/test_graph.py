@@ -1,7 +1,10 @@
 """graph/: the concept graph as JSON, Mermaid, Graphviz DOT and SKOS JSON-LD."""
 
+import json
 import os
+import re
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -11,6 +14,7 @@ from django.urls import reverse
 from rdflib.namespace import RDF, RDFS, SKOS, Namespace
 
 from concepts.models import Concept
+from discovery.formats import HUB_DEGREE, MAX_NODES
 from relations.models import Relation
 from relations.services import relation_create
 from tests.conftest import require_tool
@@ -177,7 +181,7 @@ def test_dot_is_accepted_by_graphviz(anon, tricky):
     assert "<title>acid</title>" in svg
     assert "He said &quot;hi&quot; &lt;b&gt;#1&lt;/b&gt; &amp; `end`" in svg
     assert "Sub\\graph \\N \\\\ back\\slash" in svg
-    assert svg.count('class="edge"') == text.count(" -> ") > 50
+    assert svg.count('class="edge"') == text.count(" -> ") > 10
 
 
 def test_whole_graph_as_dot_has_every_node_and_edge(anon):
@@ -190,6 +194,58 @@ def test_dot_is_chosen_by_accept_header(anon):
     response = anon.get(reverse("graph"), {"around": "acid"}, HTTP_ACCEPT="text/vnd.graphviz")
     assert response.content.startswith(b"digraph concepts {")
     graphviz_svg(response.content.decode())
+
+
+# --- readable pictures -----------------------------------------------------------------
+
+FOCUS = "relational-database"
+
+
+def graphviz_layout(text: str) -> dict:
+    """The picture as Graphviz itself lays it out (``dot -Tjson``)."""
+    return json.loads(run_tool([require_tool("dot"), "-Tjson"], text).stdout)
+
+
+def test_dot_picture_of_depth_2_marks_the_focus_links_nodes_and_stays_readable(anon):
+    answer = graph(anon, around=FOCUS, depth=2).json()
+    assert len(answer["nodes"]) > MAX_NODES  # the JSON answer itself is not cut
+    laid_out = graphviz_layout(graph(anon, format="dot", around=FOCUS, depth=2).content.decode())
+    nodes = {n["name"]: n for n in laid_out["objects"]}
+    # readable: at most MAX_NODES concepts, and only the focus has many edges drawn
+    assert 20 < len(nodes) <= MAX_NODES
+    drawn = Counter()
+    for e in laid_out["edges"]:
+        drawn[laid_out["objects"][e["tail"]]["name"]] += 1
+        drawn[laid_out["objects"][e["head"]]["name"]] += 1
+    assert max(count for slug, count in drawn.items() if slug != FOCUS) < HUB_DEGREE
+    assert drawn[FOCUS] == max(drawn.values())
+    # the focus is marked, every node links to its API resource
+    assert "filled" in nodes[FOCUS]["style"] and nodes[FOCUS]["fillcolor"] == "#ffe08a"
+    assert all("filled" not in n["style"] for slug, n in nodes.items() if slug != FOCUS)
+    assert {n["URL"] for n in nodes.values()} == {f"{CONCEPTS}{slug}/" for slug in nodes}
+    # what is left out is said: a hub is dashed with how many of its relations are not drawn
+    table = nodes["table"]
+    assert "dashed" in table["style"] and table["label"].startswith("Table (+")
+    assert f"{len(answer['nodes']) - len(nodes)} more concepts" in laid_out["label"]
+
+
+def test_mermaid_picture_of_depth_2_marks_the_focus_links_nodes_and_parses(anon):
+    text = graph(anon, format="mermaid", around=FOCUS, depth=2).content.decode()
+    assert mermaid_diagram_type(text) == "flowchart-v2"
+    ids = re.findall(r"^  (c_\w+)\[", text, flags=re.MULTILINE)
+    assert 20 < len(ids) <= MAX_NODES
+    links = dict(re.findall(r'^  click (c_\w+) href "([^"]+)"', text, flags=re.MULTILINE))
+    assert links == {i: f"{CONCEPTS}{i[2:].replace('_', '-')}/" for i in ids}
+    assert "  class c_relational_database focus\n" in text
+    assert text.count(" -->|") < 60
+
+
+def test_depth_1_and_whole_pictures_are_not_cut(anon):
+    text = graph(anon, format="mermaid", around="acid", depth=1).content.decode()
+    answer = graph(anon, around="acid", depth=1).json()
+    assert text.count(" -->|") == len(answer["edges"])
+    assert "  class c_acid focus\n" in text
+    assert "class c_" not in text.replace("  class c_acid focus\n", "")
 
 
 # --- SKOS JSON-LD ----------------------------------------------------------------------
