@@ -98,5 +98,6 @@ SPECTACULAR_SETTINGS = {
         "kbapi.http.openapi.expansion.add_query_parameters",
         "kbapi.http.openapi.summaries.describe_operations",
         "kbapi.http.openapi.jsonld.jsonld_schema_hook",
+        "kbapi.http.openapi.examples.add_response_examples",
     ],
 }
