@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 WORKERS ?= 1
 export DJANGO_SETTINGS_MODULE ?= kbapi.settings
 
-.PHONY: install setup run test lint format schema check-schema bench clean
+.PHONY: install setup run test lint format schema examples check-schema bench clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ format: install
 
 schema: install
 	$(PY) manage.py spectacular --file schema.yml --validate --fail-on-warn
+
+# The OpenAPI response examples, recorded from the API's answers on the loaded content
+# (kbapi/http/openapi/examples.py); then the schema again.
+examples: setup
+	$(PY) manage.py openapiexamples
+	$(MAKE) schema
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

@@ -222,7 +222,8 @@ class GraphView(DiscoveryView):
                 OpenApiTypes.STR,
                 enum=FORMATS,
                 description="`json` (default): nodes and edges; `mermaid`: a Mermaid flowchart; "
-                "`dot`: Graphviz DOT; `jsonld`: SKOS concepts in JSON-LD.",
+                "`dot`: Graphviz DOT; `jsonld`: SKOS concepts in JSON-LD (without `category`, "
+                "`around` and `type`: the whole scheme in one document, top concepts declared).",
             ),
             OpenApiParameter("category", OpenApiTypes.STR, description="Only this category."),
             OpenApiParameter(
@@ -253,16 +254,20 @@ class GraphView(DiscoveryView):
         if "depth" in request.query_params and around is None:
             raise BadQuery("depth", "depth applies only together with around.")
         jsonld = request.accepted_renderer.format == "jsonld"
+        category = optional_slug(request, "category", kind="category")
+        types = types_param(request)
         selection = discovery.graph(
-            category=optional_slug(request, "category", kind="category"),
+            category=category,
             around=around,
             depth=depth_param(request),
-            types=types_param(request),
+            types=types,
             detail=jsonld,
         )
         data = shapes.GraphSerializer(selection, context={"request": request}).data
         if jsonld:
-            data = graph_document(self._with_details(data, selection), data["edges"], request)
+            whole = not (category or around or types)
+            nodes = self._with_details(data, selection)
+            data = graph_document(nodes, data["edges"], request, whole=whole)
         return Response(data)
 
     @staticmethod

@@ -2,6 +2,9 @@
 OpenAPI schema (drf-spectacular) and CORS."""
 
 import os
+import re
+
+from django.core.exceptions import ImproperlyConfigured
 
 from corsheaders.defaults import default_headers
 
@@ -14,6 +17,16 @@ CSRF_FAILURE_VIEW = "kbapi.http.errors.csrf_failure"
 # Writes without If-Match get 428 when on; off by default so scripts and existing clients
 # keep working (a stale If-Match is always refused with 412). See kbapi/http/conditional.py.
 REQUIRE_IF_MATCH = env_bool("REQUIRE_IF_MATCH", default=False)
+
+# The base of every SKOS IRI in ?format=jsonld (concepts.jsonld): the scheme is
+# <base>scheme, a concept <base>concept/<slug>, whatever Host the request came to.
+# The default is a placeholder (example.org); an operator who publishes the vocabulary
+# sets a base they own, once, and never changes it.
+SKOS_BASE_IRI = os.environ.get("SKOS_BASE_IRI") or "https://kbapi.example.org/skos/"
+if not re.fullmatch(r"[a-z][a-z0-9+.-]*:[^\s\"<>]*[/#]", SKOS_BASE_IRI):
+    raise ImproperlyConfigured(
+        f"SKOS_BASE_IRI must be an absolute IRI ending in / or #, not {SKOS_BASE_IRI!r}."
+    )
 
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", "")
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Link", "X-Request-ID", "Retry-After"]
@@ -90,5 +103,6 @@ SPECTACULAR_SETTINGS = {
         "kbapi.http.openapi.expansion.add_query_parameters",
         "kbapi.http.openapi.summaries.describe_operations",
         "kbapi.http.openapi.jsonld.jsonld_schema_hook",
+        "kbapi.http.openapi.examples.add_response_examples",
     ],
 }

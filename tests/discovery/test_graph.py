@@ -1,15 +1,20 @@
 """graph/: the concept graph as JSON, Mermaid, Graphviz DOT and SKOS JSON-LD."""
 
+import json
 import os
+import re
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pytest
 import rdflib
+from django.conf import settings
 from django.urls import reverse
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import RDF, RDFS, SKOS, Namespace
 
 from concepts.models import Concept
+from discovery.formats import HUB_DEGREE, MAX_NODES
 from relations.models import Relation
 from relations.services import relation_create
 from tests.conftest import require_tool
@@ -18,6 +23,7 @@ from tests.factories import make_concept
 MERMAID_CHECK = Path(__file__).resolve().parents[1] / "mermaid"
 TRICKY_NAME = 'He said "hi" <b>#1</b> & `end`; [x] {y} | z --> w'
 CONCEPTS = "http://testserver/api/v1/concepts/"
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 # rdflib's own JSON-LD parser still uses its deprecated ConjunctiveGraph
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
 
@@ -175,7 +181,7 @@ def test_dot_is_accepted_by_graphviz(anon, tricky):
     assert "<title>acid</title>" in svg
     assert "He said &quot;hi&quot; &lt;b&gt;#1&lt;/b&gt; &amp; `end`" in svg
     assert "Sub\\graph \\N \\\\ back\\slash" in svg
-    assert svg.count('class="edge"') == text.count(" -> ") > 50
+    assert svg.count('class="edge"') == text.count(" -> ") > 10
 
 
 def test_whole_graph_as_dot_has_every_node_and_edge(anon):
@@ -190,6 +196,58 @@ def test_dot_is_chosen_by_accept_header(anon):
     graphviz_svg(response.content.decode())
 
 
+# --- readable pictures -----------------------------------------------------------------
+
+FOCUS = "relational-database"
+
+
+def graphviz_layout(text: str) -> dict:
+    """The picture as Graphviz itself lays it out (``dot -Tjson``)."""
+    return json.loads(run_tool([require_tool("dot"), "-Tjson"], text).stdout)
+
+
+def test_dot_picture_of_depth_2_marks_the_focus_links_nodes_and_stays_readable(anon):
+    answer = graph(anon, around=FOCUS, depth=2).json()
+    assert len(answer["nodes"]) > MAX_NODES  # the JSON answer itself is not cut
+    laid_out = graphviz_layout(graph(anon, format="dot", around=FOCUS, depth=2).content.decode())
+    nodes = {n["name"]: n for n in laid_out["objects"]}
+    # readable: at most MAX_NODES concepts, and only the focus has many edges drawn
+    assert 20 < len(nodes) <= MAX_NODES
+    drawn = Counter()
+    for e in laid_out["edges"]:
+        drawn[laid_out["objects"][e["tail"]]["name"]] += 1
+        drawn[laid_out["objects"][e["head"]]["name"]] += 1
+    assert max(count for slug, count in drawn.items() if slug != FOCUS) < HUB_DEGREE
+    assert drawn[FOCUS] == max(drawn.values())
+    # the focus is marked, every node links to its API resource
+    assert "filled" in nodes[FOCUS]["style"] and nodes[FOCUS]["fillcolor"] == "#ffe08a"
+    assert all("filled" not in n["style"] for slug, n in nodes.items() if slug != FOCUS)
+    assert {n["URL"] for n in nodes.values()} == {f"{CONCEPTS}{slug}/" for slug in nodes}
+    # what is left out is said: a hub is dashed with how many of its relations are not drawn
+    table = nodes["table"]
+    assert "dashed" in table["style"] and table["label"].startswith("Table (+")
+    assert f"{len(answer['nodes']) - len(nodes)} more concepts" in laid_out["label"]
+
+
+def test_mermaid_picture_of_depth_2_marks_the_focus_links_nodes_and_parses(anon):
+    text = graph(anon, format="mermaid", around=FOCUS, depth=2).content.decode()
+    assert mermaid_diagram_type(text) == "flowchart-v2"
+    ids = re.findall(r"^  (c_\w+)\[", text, flags=re.MULTILINE)
+    assert 20 < len(ids) <= MAX_NODES
+    links = dict(re.findall(r'^  click (c_\w+) href "([^"]+)"', text, flags=re.MULTILINE))
+    assert links == {i: f"{CONCEPTS}{i[2:].replace('_', '-')}/" for i in ids}
+    assert "  class c_relational_database focus\n" in text
+    assert text.count(" -->|") < 60
+
+
+def test_depth_1_and_whole_pictures_are_not_cut(anon):
+    text = graph(anon, format="mermaid", around="acid", depth=1).content.decode()
+    answer = graph(anon, around="acid", depth=1).json()
+    assert text.count(" -->|") == len(answer["edges"])
+    assert "  class c_acid focus\n" in text
+    assert "class c_" not in text.replace("  class c_acid focus\n", "")
+
+
 # --- SKOS JSON-LD ----------------------------------------------------------------------
 
 
@@ -200,7 +258,11 @@ def skos_graph(response) -> rdflib.Graph:
 
 
 def concept(slug: str) -> rdflib.URIRef:
-    return rdflib.URIRef(f"{CONCEPTS}{slug}/")
+    return rdflib.URIRef(f"{settings.SKOS_BASE_IRI}concept/{slug}")
+
+
+def scheme() -> rdflib.URIRef:
+    return rdflib.URIRef(f"{settings.SKOS_BASE_IRI}scheme")
 
 
 def label(text: str) -> rdflib.Literal:
@@ -209,21 +271,71 @@ def label(text: str) -> rdflib.Literal:
 
 def test_graph_as_jsonld_is_skos(anon):
     g = skos_graph(graph(anon, format="jsonld"))
-    scheme = rdflib.URIRef(CONCEPTS)
-    assert (scheme, RDF.type, SKOS.ConceptScheme) in g
+    assert (scheme(), RDF.type, SKOS.ConceptScheme) in g
     assert len(set(g.subjects(RDF.type, SKOS.Concept))) == Concept.objects.count()
     kv = concept("key-value-store")
     assert (kv, SKOS.prefLabel, label("Key-value store")) in g
     assert (kv, SKOS.altLabel, label("KV store")) in g
     assert (kv, SKOS.notation, rdflib.Literal("key-value-store")) in g
-    assert (kv, SKOS.inScheme, scheme) in g
+    assert (kv, SKOS.inScheme, scheme()) in g
     assert (kv, SKOS.definition, None) in g
+    assert (kv, RDFS.seeAlso, rdflib.URIRef(f"{CONCEPTS}key-value-store/")) in g
     assert (kv, SKOS.broader, concept("non-relational-database")) in g  # is-a
     assert (concept("key-value-pair"), SKOS.broader, kv) in g  # part-of
     assert (concept("non-relational-database"), SKOS.narrower, kv) in g
     assert (kv, SKOS.related, concept("document-store")) in g  # alternative-to
     assert (concept("document-store"), SKOS.related, kv) in g
     assert (kv, SKOS.broader, concept("document-store")) not in g
+
+
+def test_skos_iris_are_the_configured_base_whatever_the_host(anon, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "other.example"]
+    settings.SKOS_BASE_IRI = "https://vocab.example.net/db/"
+    here = skos_graph(anon.get(reverse("graph"), {"format": "jsonld"}))
+    there = skos_graph(anon.get(reverse("graph"), {"format": "jsonld"}, HTTP_HOST="other.example"))
+    iris = set(here.subjects(RDF.type, SKOS.Concept))
+    assert iris == set(there.subjects(RDF.type, SKOS.Concept))
+    assert {str(i) for i in iris} == {
+        f"https://vocab.example.net/db/concept/{slug}"
+        for slug in Concept.objects.values_list("slug", flat=True)
+    }
+    detail = skos_graph(
+        anon.get(
+            reverse("concept-detail", args=["acid"]),
+            {"format": "jsonld"},
+            HTTP_HOST="other.example",
+        )
+    )
+    acid = rdflib.URIRef("https://vocab.example.net/db/concept/acid")
+    assert (acid, RDF.type, SKOS.Concept) in detail
+    # the API address is the one thing that follows the request
+    assert (
+        acid,
+        RDFS.seeAlso,
+        rdflib.URIRef("http://other.example/api/v1/concepts/acid/"),
+    ) in detail
+
+
+def test_the_whole_scheme_is_one_document_with_top_concepts(anon):
+    g = skos_graph(graph(anon, format="jsonld"))
+    concepts = set(g.subjects(RDF.type, SKOS.Concept))
+    assert concepts == {concept(s) for s in Concept.objects.values_list("slug", flat=True)}
+    has_broader = set(
+        Relation.objects.filter(type__in=["is-a", "part-of"]).values_list("source__slug", flat=True)
+    )
+    top = {
+        concept(s)
+        for s in Concept.objects.exclude(slug__in=has_broader).values_list("slug", flat=True)
+    }
+    assert top and top != concepts
+    assert set(g.objects(scheme(), SKOS.hasTopConcept)) == top
+    assert set(g.subjects(SKOS.topConceptOf, scheme())) == top
+    assert not any((c, SKOS.broader, None) in g for c in top)
+    # broader and narrower are each other's inverse, related is symmetric
+    broader = set(g.subject_objects(SKOS.broader))
+    assert broader and broader == {(o, s) for s, o in g.subject_objects(SKOS.narrower)}
+    related = set(g.subject_objects(SKOS.related))
+    assert related == {(o, s) for s, o in related}
 
 
 def test_concept_detail_as_jsonld(anon):
@@ -235,15 +347,34 @@ def test_concept_detail_as_jsonld(anon):
     assert (kv, SKOS.narrower, concept("key-value-pair")) in g
     assert (kv, SKOS.related, concept("user-session")) in g
     assert (kv, SKOS.scopeNote, None) in g  # the Markdown definition, in full
+    assert (kv, SKOS.topConceptOf, None) not in g
     assert {str(o) for o in g.objects(kv, SKOS.altLabel)} == set(
         Concept.objects.get(slug="key-value-store").aliases
     )
 
 
-def test_concept_list_as_jsonld(anon):
-    g = skos_graph(anon.get(reverse("concept-list"), {"format": "jsonld", "page_size": 5}))
+def test_concept_list_as_jsonld_says_where_the_next_page_is(anon):
+    response = anon.get(reverse("concept-list"), {"format": "jsonld", "page_size": 5})
+    g = skos_graph(response)
     assert len(set(g.subjects(RDF.type, SKOS.Concept))) == 5
-    assert (rdflib.URIRef(CONCEPTS), RDF.type, SKOS.ConceptScheme) in g
+    assert (scheme(), RDF.type, SKOS.ConceptScheme) in g
+    (page,) = g.subjects(RDF.type, HYDRA.PartialCollectionView)
+    (following,) = g.objects(page, HYDRA.next)
+    assert f'<{following}>; rel="next"' in response["Link"]
+    assert (page, HYDRA.totalItems, rdflib.Literal(Concept.objects.count())) in g
+    second = anon.get(str(following).removeprefix("http://testserver"))
+    assert (None, RDF.type, SKOS.Concept) in skos_graph(second)
+
+
+@pytest.mark.parametrize("name", ["concept-list", "concept-detail"])
+def test_jsonld_refuses_fields_with_a_400_not_a_500(anon, name):
+    args = ["acid"] if name == "concept-detail" else []
+    response = anon.get(reverse(name, args=args), {"format": "jsonld", "fields": "name"})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert body["status"] == 400
+    assert "fields" in str(body)
 
 
 def test_missing_concept_as_jsonld_is_still_the_json_error_shape(anon):

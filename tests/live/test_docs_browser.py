@@ -52,6 +52,16 @@ def test_swagger_ui_shows_every_operation_and_try_it_out_lists_real_concepts(liv
         text = body.inner_text()
         assert all(name in text for name in first_page[:5]), text[:500]
         block.screenshot(path=str(ARTIFACTS / "swagger-ui-try-it-out.png"))
+
+        # the recorded response example, not a made-up "string": a real concept
+        block = page.locator("#operations-concepts-concepts_retrieve")
+        block.locator(".opblock-summary").click()
+        response_200 = block.locator(".responses-table .response[data-code='200']").first
+        response_200.wait_for()
+        shown = response_200.inner_text()
+        assert "A concept in full" in shown, shown[:500]
+        assert '"slug": "key-value-store"' in shown, shown[:500]
+        block.screenshot(path=str(ARTIFACTS / "swagger-ui-example.png"))
         assert outside(page.requests, base) == []
         assert f"{base}/api/schema/" in page.requests
         assert any("/static/drf_spectacular_sidecar/swagger-ui-dist/" in u for u in page.requests)
@@ -72,6 +82,9 @@ def test_redoc_shows_every_operation_without_internet_assets(live_app):
             assert f"tag/{tag}" in sections
             assert {f"operation/{op}" for op in ops} <= sections, tag
         assert "List concepts" in page.inner_text('[data-section-id="operation/concepts_list"]')
+        # ReDoc's response sample is the recorded example
+        retrieve = page.inner_text('[data-section-id="operation/concepts_retrieve"]')
+        assert '"key-value-store"' in retrieve, retrieve[-800:]
         page.screenshot(path=str(ARTIFACTS / "redoc.png"))
         assert outside(page.requests, base) == []
         assert any("/static/drf_spectacular_sidecar/redoc/" in u for u in page.requests)

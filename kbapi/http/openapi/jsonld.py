@@ -6,7 +6,11 @@ JSONLD_COMPONENT = {
     "type": "object",
     "description": "SKOS concepts as JSON-LD: a `@graph` of one `skos:ConceptScheme` and "
     "its `skos:Concept` nodes (prefLabel, altLabel, definition, scopeNote, notation, broader, "
-    "narrower, related, inScheme), with the `@context` that maps these terms to SKOS.",
+    "narrower, related, inScheme, topConceptOf, rdfs:seeAlso to the API resource), with the "
+    "`@context` that maps these terms to SKOS. IRIs are `<SKOS_BASE_IRI>scheme` and "
+    "`<SKOS_BASE_IRI>concept/<slug>`, whatever host was asked. A page of the concept list "
+    "also holds a `hydra:PartialCollectionView` node (`next`, `previous`, `first`, "
+    "`totalItems`); `graph/?format=jsonld` is the whole scheme in one document.",
     "properties": {
         "@context": {"type": "object", "additionalProperties": {}},
         "@graph": {"type": "array", "items": {"type": "object", "additionalProperties": {}}},
