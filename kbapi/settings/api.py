@@ -4,9 +4,8 @@ OpenAPI schema (drf-spectacular) and CORS."""
 import os
 import re
 
-from django.core.exceptions import ImproperlyConfigured
-
 from corsheaders.defaults import default_headers
+from django.core.exceptions import ImproperlyConfigured
 
 from kbapi.settings.env import env_bool, env_int, env_list
 
