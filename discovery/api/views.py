@@ -33,6 +33,25 @@ INTEGER = re.compile(r"[0-9]{1,9}")
 TYPES = Relation.Type.values
 FORMATS = ("json", "mermaid", "dot", "jsonld")
 
+# The schema of slug parameters: what ``slugs_checked`` lets through (trimmed, blanks
+# dropped). That a slug names a stored concept cannot be said in OpenAPI 3.0.
+_SLUG = rf"\s*{SLUG_PATTERN.pattern}\s*"
+
+
+def slug_schema(*, required: bool) -> dict:
+    """One slug; an empty value is the parameter left out unless ``required``."""
+    slug = _SLUG if required else rf"(?:{_SLUG})?\s*"
+    return {"type": "string", "pattern": rf"^{slug}$", "minLength": 1 if required else 0}
+
+
+def slug_list_schema(low: int = 0, high: int = MAX_SLUGS) -> dict:
+    """A comma-separated list of ``low`` to ``high`` slugs (an empty list when ``low`` is 0)."""
+    if low == 0:
+        item = rf"(?:{_SLUG})?\s*"
+        return {"type": "string", "pattern": rf"^{item}(?:,{item}){{0,{high - 1}}}$"}
+    pattern = rf"^{_SLUG}(?:,{_SLUG}){{{low - 1},{high - 1}}}$"
+    return {"type": "string", "pattern": pattern, "minLength": 2 * low - 1}
+
 
 # --- query parameters -------------------------------------------------------------------
 
@@ -161,7 +180,7 @@ class LearningPathView(DiscoveryView):
             SLUG,
             OpenApiParameter(
                 "known",
-                OpenApiTypes.STR,
+                slug_list_schema(),
                 description="Concepts the reader already knows, comma-separated slugs.",
             ),
         ],
@@ -184,8 +203,12 @@ class PathView(DiscoveryView):
         operation_id="graph_path",
         summary="Shortest path between two concepts",
         parameters=[
-            OpenApiParameter("from", OpenApiTypes.STR, required=True, description="Concept slug."),
-            OpenApiParameter("to", OpenApiTypes.STR, required=True, description="Concept slug."),
+            OpenApiParameter(
+                "from", slug_schema(required=True), required=True, description="Concept slug."
+            ),
+            OpenApiParameter(
+                "to", slug_schema(required=True), required=True, description="Concept slug."
+            ),
             TYPE,
         ],
         responses=shapes.PathSerializer,
@@ -224,9 +247,13 @@ class GraphView(DiscoveryView):
                 description="`json` (default): nodes and edges; `mermaid`: a Mermaid flowchart; "
                 "`dot`: Graphviz DOT; `jsonld`: SKOS concepts in JSON-LD.",
             ),
-            OpenApiParameter("category", OpenApiTypes.STR, description="Only this category."),
             OpenApiParameter(
-                "around", OpenApiTypes.STR, description="Only concepts near this one (slug)."
+                "category", slug_schema(required=False), description="Only this category."
+            ),
+            OpenApiParameter(
+                "around",
+                slug_schema(required=False),
+                description="Only concepts near this one (slug).",
             ),
             OpenApiParameter(
                 "depth",
@@ -282,7 +309,7 @@ class CompareView(DiscoveryView):
         parameters=[
             OpenApiParameter(
                 "concepts",
-                OpenApiTypes.STR,
+                slug_list_schema(compare.MIN_CONCEPTS, compare.MAX_CONCEPTS),
                 required=True,
                 description=f"{compare.MIN_CONCEPTS} to {compare.MAX_CONCEPTS} distinct concept "
                 "slugs, comma-separated; they become the columns in this order.",
@@ -326,7 +353,7 @@ class AdvisorView(DiscoveryView):
         parameters=[
             OpenApiParameter(
                 "q",
-                OpenApiTypes.STR,
+                {"type": "string", "maxLength": MAX_Q_LENGTH},
                 description="The need in plain words, e.g. `user session cache`, `social network`.",
             ),
             *FACTOR_PARAMETERS,

@@ -1,9 +1,11 @@
 """The schema of ``?fields=`` and ``?expand=`` (``kbapi.http.expansion``), on every list
 and detail whose serializer offers them."""
 
+import re
+
 from drf_spectacular.settings import spectacular_settings
 
-from kbapi.http.expansion import EXPAND_PARAM, FIELDS_PARAM, FieldsExpandMixin
+from kbapi.http.expansion import EXPAND_PARAM, FIELDS_PARAM, MAX_NAMES, FieldsExpandMixin
 
 
 def add_query_parameters(result, generator, request, public):
@@ -24,13 +26,22 @@ def add_query_parameters(result, generator, request, public):
     return result
 
 
+def names_pattern(names) -> str:
+    """A comma-separated list of ``names`` as ``requested`` reads it: items trimmed, blank
+    items ignored, at most ``MAX_NAMES`` of them; an empty value names nothing."""
+    name = "|".join(re.escape(n) for n in names)
+    item = rf"\s*(?:{name})?\s*"
+    return rf"^{item}(?:,{item}){{0,{MAX_NAMES - 1}}}$"
+
+
 def _parameters(serializer_class) -> list[dict]:
-    fields = ", ".join(f"`{name}`" for name in serializer_class().fields)
+    field_names = list(serializer_class().fields)
+    fields = ", ".join(f"`{name}`" for name in field_names)
     parameters = [
         {
             "in": "query",
             "name": FIELDS_PARAM,
-            "schema": {"type": "string"},
+            "schema": {"type": "string", "pattern": names_pattern(field_names)},
             "description": (
                 "Comma-separated top-level fields to return, e.g. `slug,name`; "
                 f"an unknown field is a 400. Fields: {fields}."
@@ -43,7 +54,10 @@ def _parameters(serializer_class) -> list[dict]:
             {
                 "in": "query",
                 "name": EXPAND_PARAM,
-                "schema": {"type": "string"},
+                "schema": {
+                    "type": "string",
+                    "pattern": names_pattern(serializer_class.expandable),
+                },
                 "description": (
                     "Comma-separated related objects to embed instead of their slugs, or "
                     "fields of the full form to add; an unknown name is a 400. "
