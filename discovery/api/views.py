@@ -225,6 +225,21 @@ class PathView(DiscoveryView):
 # --- the graph --------------------------------------------------------------------------
 
 
+GRAPH_PARAMETERS = [
+    OpenApiParameter("category", slug_schema(required=False), description="Only this category."),
+    OpenApiParameter(
+        "around", slug_schema(required=False), description="Only concepts near this one (slug)."
+    ),
+    OpenApiParameter(
+        "depth",
+        OpenApiTypes.INT,
+        enum=list(range(1, MAX_DEPTH + 1)),
+        description="With `around`: how many relations away (1 to 3, default 1).",
+    ),
+    TYPE,
+]
+
+
 class GraphView(DiscoveryView):
     """The concept graph as JSON for a frontend, Mermaid or DOT for people, or SKOS JSON-LD."""
 
@@ -247,21 +262,7 @@ class GraphView(DiscoveryView):
                 description="`json` (default): nodes and edges; `mermaid`: a Mermaid flowchart; "
                 "`dot`: Graphviz DOT; `jsonld`: SKOS concepts in JSON-LD.",
             ),
-            OpenApiParameter(
-                "category", slug_schema(required=False), description="Only this category."
-            ),
-            OpenApiParameter(
-                "around",
-                slug_schema(required=False),
-                description="Only concepts near this one (slug).",
-            ),
-            OpenApiParameter(
-                "depth",
-                OpenApiTypes.INT,
-                enum=list(range(1, MAX_DEPTH + 1)),
-                description="With `around`: how many relations away (1 to 3, default 1).",
-            ),
-            TYPE,
+            *GRAPH_PARAMETERS,
         ],
         responses={
             (200, "application/json"): shapes.GraphSerializer,
@@ -295,6 +296,43 @@ class GraphView(DiscoveryView):
     @staticmethod
     def _with_details(data, selection) -> list[dict]:
         return [{**node, **raw} for node, raw in zip(data["nodes"], selection.nodes, strict=True)]
+
+
+def graph_in(fmt: str, renderer, response, summary: str) -> type[GraphView]:
+    """``GET /graph/<fmt>/``: the graph in one format, as an operation of its own.
+
+    ``/graph/?format=`` answers four media types from one operation, and a generated client
+    types an operation's answer by its status alone (openapi-python-client reads the first
+    media type): each format here has one answer, typed, for such clients.
+    """
+
+    class FormatView(GraphView):
+        renderer_classes = [renderer]
+
+        def perform_content_negotiation(self, request, force=False):
+            return super().perform_content_negotiation(request, force=True)  # this format
+
+        @extend_schema(
+            operation_id=f"graph_{fmt}",
+            summary=summary,
+            parameters=GRAPH_PARAMETERS,
+            responses={(200, renderer.media_type): response},
+        )
+        def get(self, request):
+            """The same graph as `GET /api/v1/graph/?format=...`, with the same parameters."""
+            return super().get(request)
+
+    FormatView.__name__ = FormatView.__qualname__ = f"Graph{fmt.title()}View"
+    return FormatView
+
+
+GraphMermaidView = graph_in(
+    "mermaid", MermaidRenderer, OpenApiResponse(OpenApiTypes.STR), "The graph as Mermaid"
+)
+GraphDotView = graph_in("dot", DotRenderer, OpenApiResponse(OpenApiTypes.STR), "The graph as DOT")
+GraphJsonldView = graph_in(
+    "jsonld", JSONLDRenderer, OpenApiResponse(OpenApiTypes.OBJECT), "The graph as SKOS JSON-LD"
+)
 
 
 # --- compare and advisor ----------------------------------------------------------------

@@ -257,3 +257,26 @@ def test_plain_json_of_concepts_is_unchanged_by_the_new_format(anon):
     response = anon.get(reverse("concept-detail", args=["key-value-store"]))
     assert response["Content-Type"] == "application/json"
     assert response.json()["slug"] == "key-value-store"
+
+
+# --- one operation per format (typed clients) -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "media_type"),
+    [
+        ("graph-mermaid", "mermaid", "text/plain"),
+        ("graph-dot", "dot", "text/vnd.graphviz"),
+        ("graph-jsonld", "jsonld", "application/ld+json"),
+    ],
+)
+def test_each_format_has_its_own_url_answering_the_same_graph(anon, name, fmt, media_type):
+    params = {"around": "acid", "depth": 2, "type": "prerequisite-of"}
+    response = anon.get(reverse(name), params)
+    assert response.status_code == 200
+    assert response["Content-Type"].split(";")[0] == media_type
+    assert response.content == graph(anon, format=fmt, **params).content
+    # the URL names the format: a format parameter does not change it, bad input stays JSON
+    assert anon.get(reverse(name), {"format": "json"}).content == anon.get(reverse(name)).content
+    missing = anon.get(reverse(name), {"around": "no-such-concept"})
+    assert missing.status_code == 400 and missing.json()["errors"].keys() == {"around"}
