@@ -80,24 +80,35 @@ class AutoSchema(openapi.AutoSchema):
         return auth
 
 
+NULL = {"type": "object", "nullable": True, "enum": [None], "description": "null"}
+
+
 def tidy_schema(result, generator, request, public):
     """drf-spectacular hook, run last: what OpenAPI linters (Redocly, Spectral) rightly ask.
 
-    - ``nullable`` needs a ``type`` beside it (OpenAPI 3.0): a nullable ``allOf`` of one object
-      component gets ``type: object``; an untyped value that may be anything (a history
-      change's ``old`` and ``new``) drops the ``nullable``, as any value includes null.
+    - ``nullable`` needs a ``type`` beside it (OpenAPI 3.0): a nullable ``allOf`` of one
+      component becomes ``anyOf`` that component or null (the 3.0 way to say null, which
+      generated clients read as ``Component | None``); an untyped value that may be anything
+      (a history change's ``old`` and ``new``) drops the ``nullable``: any value includes null.
     - every operation states its security: one without any is ``security: []`` (public).
+    - JSON comes first among a request body's media types: generated clients send the
+      first one (openapi-python-client's form-encoded bodies do not even compile).
     - components nothing refers to are dropped (a request twin of a read-only serializer).
     """
     for node in _walk(result.get("components", {}).get("schemas", {})):
         if node.get("nullable") and "type" not in node:
-            if "allOf" in node:
-                node["type"] = "object"
+            if len(node.get("allOf", ())) == 1:
+                del node["nullable"]
+                node["anyOf"] = [node.pop("allOf")[0], NULL]
             elif not {"oneOf", "anyOf", "$ref"} & node.keys():
                 del node["nullable"]
     for path_item in result.get("paths", {}).values():
         for operation in path_item.values():
             operation.setdefault("security", [])
+            content = operation.get("requestBody", {}).get("content")
+            if content and "application/json" in content:
+                body = {"application/json": content.pop("application/json")}
+                operation["requestBody"]["content"] = body | content
     schemas = result.get("components", {}).get("schemas", {})
     while True:
         text = json.dumps(result, default=str)  # lazy translations as text
