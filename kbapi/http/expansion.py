@@ -26,6 +26,7 @@ from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 
 from kbapi.http.params import split_list
+from kbapi.http.renderers import JSONLD_MEDIA_TYPE
 
 FIELDS_PARAM = "fields"
 EXPAND_PARAM = "expand"
@@ -134,7 +135,11 @@ class FieldsExpandMixin:
         root = self.parent is None or (
             isinstance(self.parent, serializers.ListSerializer) and self.parent.parent is None
         )
-        return root and request is not None and request.method in SAFE_METHODS
+        if not root or request is None or request.method not in SAFE_METHODS:
+            return False
+        # they shape the JSON; JSON-LD is always the whole SKOS node, built from every field
+        renderer = getattr(request, "accepted_renderer", None)
+        return getattr(renderer, "media_type", None) != JSONLD_MEDIA_TYPE
 
     def _expanded(self, request) -> list[str]:
         names = requested(request, EXPAND_PARAM)

@@ -280,3 +280,15 @@ def test_each_format_has_its_own_url_answering_the_same_graph(anon, name, fmt, m
     assert anon.get(reverse(name), {"format": "json"}).content == anon.get(reverse(name)).content
     missing = anon.get(reverse(name), {"around": "no-such-concept"})
     assert missing.status_code == 400 and missing.json()["errors"].keys() == {"around"}
+
+
+@pytest.mark.parametrize("params", [{"fields": "version"}, {"expand": "category,tags"}])
+def test_concept_as_jsonld_is_the_whole_skos_node_whatever_fields_or_expand_say(anon, params):
+    url = reverse("concept-detail", args=["key-value-store"])
+    response = anon.get(url, {"format": "jsonld", **params})
+    assert response.status_code == 200
+    assert response.content == anon.get(url, {"format": "jsonld"}).content
+    page = anon.get(reverse("concept-list"), {"format": "jsonld", "page_size": 3, **params})
+    assert (
+        page.status_code == 200 and len(set(skos_graph(page).subjects(RDF.type, SKOS.Concept))) == 3
+    )
