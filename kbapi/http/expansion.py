@@ -109,7 +109,13 @@ class FieldsExpandMixin:
         if not self._applies():
             return fields
         request = self.context["request"]
-        for name in self._expanded(request):
+        expanded = self._expanded(request)
+        if _jsonld(request):
+            # they shape the JSON; JSON-LD is always the whole SKOS node, built from every
+            # field: the names are checked all the same (an unknown one is a 400)
+            self._trimmed(dict(fields), requested(request, FIELDS_PARAM))
+            return fields
+        for name in expanded:
             fields[name] = self.expandable[name].build()
         return self._trimmed(fields, requested(request, FIELDS_PARAM))
 
@@ -121,6 +127,8 @@ class FieldsExpandMixin:
     def prefetch(self, instances: list) -> None:
         """Fetch what the expanded fields need, for all ``instances`` at once."""
         if not self._applies() or not instances:
+            return
+        if _jsonld(self.context["request"]):
             return
         lookups = [
             lookup
@@ -135,11 +143,7 @@ class FieldsExpandMixin:
         root = self.parent is None or (
             isinstance(self.parent, serializers.ListSerializer) and self.parent.parent is None
         )
-        if not root or request is None or request.method not in SAFE_METHODS:
-            return False
-        # they shape the JSON; JSON-LD is always the whole SKOS node, built from every field
-        renderer = getattr(request, "accepted_renderer", None)
-        return getattr(renderer, "media_type", None) != JSONLD_MEDIA_TYPE
+        return root and request is not None and request.method in SAFE_METHODS
 
     def _expanded(self, request) -> list[str]:
         names = requested(request, EXPAND_PARAM)
@@ -160,6 +164,11 @@ class FieldsExpandMixin:
         for name in [name for name in fields if name not in names]:
             del fields[name]
         return fields
+
+
+def _jsonld(request) -> bool:
+    renderer = getattr(request, "accepted_renderer", None)
+    return getattr(renderer, "media_type", None) == JSONLD_MEDIA_TYPE
 
 
 def _unknown_message(unknown: list[str], known) -> str:
