@@ -12,6 +12,8 @@ from kbapi.http.params import split_list
 from .engine import KINDS, search
 
 MAX_QUERY_LENGTH = 200
+_KIND = rf"\s*(?:{'|'.join(KINDS)})\s*"
+KINDS_PATTERN = rf"^{_KIND}(?:,{_KIND})*$"  # one ``type`` value: kinds, comma-separated
 
 
 class KindListField(serializers.ListField):
@@ -85,14 +87,14 @@ class SearchView(APIView):
         parameters=[
             OpenApiParameter(
                 "q",
-                str,
+                # trimmed, it must keep a character: all blanks is no query
+                {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_LENGTH, "pattern": r"\S"},
                 required=True,
                 description=f"What to look for (1 to {MAX_QUERY_LENGTH} characters).",
             ),
             OpenApiParameter(
                 "type",
-                str,
-                many=True,
+                {"type": "array", "items": {"type": "string", "pattern": KINDS_PATTERN}},
                 explode=True,
                 # No enum here: a parameter enum named "type" would rename the relation TypeEnum.
                 description=(
@@ -100,7 +102,11 @@ class SearchView(APIView):
                     "kinds by commas."
                 ),
             ),
-            OpenApiParameter("page", int, description="A page number within the results."),
+            OpenApiParameter(
+                "page",
+                {"type": "integer", "minimum": 1},
+                description=PageNumberPagination.page_query_description,
+            ),
             OpenApiParameter(
                 "page_size", int, description=PageNumberPagination.page_size_query_description
             ),

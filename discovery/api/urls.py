@@ -17,6 +17,10 @@ urlpatterns = [
     ),
     path("graph/", views.GraphView.as_view(), name="graph"),
     path("graph/path/", views.PathView.as_view(), name="graph-path"),
+    # the formats of graph/?format= as operations of their own (typed clients)
+    path("graph/mermaid/", views.GraphMermaidView.as_view(), name="graph-mermaid"),
+    path("graph/dot/", views.GraphDotView.as_view(), name="graph-dot"),
+    path("graph/jsonld/", views.GraphJsonldView.as_view(), name="graph-jsonld"),
     path("compare/", views.CompareView.as_view(), name="compare"),
     path("advisor/", views.AdvisorView.as_view(), name="advisor"),
 ]

@@ -33,6 +33,25 @@ INTEGER = re.compile(r"[0-9]{1,9}")
 TYPES = Relation.Type.values
 FORMATS = ("json", "mermaid", "dot", "jsonld")
 
+# The schema of slug parameters: what ``slugs_checked`` lets through (trimmed, blanks
+# dropped). That a slug names a stored concept cannot be said in OpenAPI 3.0.
+_SLUG = rf"\s*{SLUG_PATTERN.pattern}\s*"
+
+
+def slug_schema(*, required: bool) -> dict:
+    """One slug; an empty value is the parameter left out unless ``required``."""
+    slug = _SLUG if required else rf"(?:{_SLUG})?\s*"
+    return {"type": "string", "pattern": rf"^{slug}$", "minLength": 1 if required else 0}
+
+
+def slug_list_schema(low: int = 0, high: int = MAX_SLUGS) -> dict:
+    """A comma-separated list of ``low`` to ``high`` slugs (an empty list when ``low`` is 0)."""
+    if low == 0:
+        item = rf"(?:{_SLUG})?\s*"
+        return {"type": "string", "pattern": rf"^{item}(?:,{item}){{0,{high - 1}}}$"}
+    pattern = rf"^{_SLUG}(?:,{_SLUG}){{{low - 1},{high - 1}}}$"
+    return {"type": "string", "pattern": pattern, "minLength": 2 * low - 1}
+
 
 # --- query parameters -------------------------------------------------------------------
 
@@ -161,7 +180,7 @@ class LearningPathView(DiscoveryView):
             SLUG,
             OpenApiParameter(
                 "known",
-                OpenApiTypes.STR,
+                slug_list_schema(),
                 description="Concepts the reader already knows, comma-separated slugs.",
             ),
         ],
@@ -184,8 +203,12 @@ class PathView(DiscoveryView):
         operation_id="graph_path",
         summary="Shortest path between two concepts",
         parameters=[
-            OpenApiParameter("from", OpenApiTypes.STR, required=True, description="Concept slug."),
-            OpenApiParameter("to", OpenApiTypes.STR, required=True, description="Concept slug."),
+            OpenApiParameter(
+                "from", slug_schema(required=True), required=True, description="Concept slug."
+            ),
+            OpenApiParameter(
+                "to", slug_schema(required=True), required=True, description="Concept slug."
+            ),
             TYPE,
         ],
         responses=shapes.PathSerializer,
@@ -200,6 +223,21 @@ class PathView(DiscoveryView):
 
 
 # --- the graph --------------------------------------------------------------------------
+
+
+GRAPH_PARAMETERS = [
+    OpenApiParameter("category", slug_schema(required=False), description="Only this category."),
+    OpenApiParameter(
+        "around", slug_schema(required=False), description="Only concepts near this one (slug)."
+    ),
+    OpenApiParameter(
+        "depth",
+        OpenApiTypes.INT,
+        enum=list(range(1, MAX_DEPTH + 1)),
+        description="With `around`: how many relations away (1 to 3, default 1).",
+    ),
+    TYPE,
+]
 
 
 class GraphView(DiscoveryView):
@@ -225,17 +263,7 @@ class GraphView(DiscoveryView):
                 "`dot`: Graphviz DOT; `jsonld`: SKOS concepts in JSON-LD (without `category`, "
                 "`around` and `type`: the whole scheme in one document, top concepts declared).",
             ),
-            OpenApiParameter("category", OpenApiTypes.STR, description="Only this category."),
-            OpenApiParameter(
-                "around", OpenApiTypes.STR, description="Only concepts near this one (slug)."
-            ),
-            OpenApiParameter(
-                "depth",
-                OpenApiTypes.INT,
-                enum=list(range(1, MAX_DEPTH + 1)),
-                description="With `around`: how many relations away (1 to 3, default 1).",
-            ),
-            TYPE,
+            *GRAPH_PARAMETERS,
         ],
         responses={
             (200, "application/json"): shapes.GraphSerializer,
@@ -275,6 +303,43 @@ class GraphView(DiscoveryView):
         return [{**node, **raw} for node, raw in zip(data["nodes"], selection.nodes, strict=True)]
 
 
+def graph_in(fmt: str, renderer, response, summary: str) -> type[GraphView]:
+    """``GET /graph/<fmt>/``: the graph in one format, as an operation of its own.
+
+    ``/graph/?format=`` answers four media types from one operation, and a generated client
+    types an operation's answer by its status alone (openapi-python-client reads the first
+    media type): each format here has one answer, typed, for such clients.
+    """
+
+    class FormatView(GraphView):
+        renderer_classes = [renderer]
+
+        def perform_content_negotiation(self, request, force=False):
+            return super().perform_content_negotiation(request, force=True)  # this format
+
+        @extend_schema(
+            operation_id=f"graph_{fmt}",
+            summary=summary,
+            parameters=GRAPH_PARAMETERS,
+            responses={(200, renderer.media_type): response},
+        )
+        def get(self, request):
+            """The same graph as `GET /api/v1/graph/?format=...`, with the same parameters."""
+            return super().get(request)
+
+    FormatView.__name__ = FormatView.__qualname__ = f"Graph{fmt.title()}View"
+    return FormatView
+
+
+GraphMermaidView = graph_in(
+    "mermaid", MermaidRenderer, OpenApiResponse(OpenApiTypes.STR), "The graph as Mermaid"
+)
+GraphDotView = graph_in("dot", DotRenderer, OpenApiResponse(OpenApiTypes.STR), "The graph as DOT")
+GraphJsonldView = graph_in(
+    "jsonld", JSONLDRenderer, OpenApiResponse(OpenApiTypes.OBJECT), "The graph as SKOS JSON-LD"
+)
+
+
 # --- compare and advisor ----------------------------------------------------------------
 
 
@@ -287,7 +352,7 @@ class CompareView(DiscoveryView):
         parameters=[
             OpenApiParameter(
                 "concepts",
-                OpenApiTypes.STR,
+                slug_list_schema(compare.MIN_CONCEPTS, compare.MAX_CONCEPTS),
                 required=True,
                 description=f"{compare.MIN_CONCEPTS} to {compare.MAX_CONCEPTS} distinct concept "
                 "slugs, comma-separated; they become the columns in this order.",
@@ -331,7 +396,7 @@ class AdvisorView(DiscoveryView):
         parameters=[
             OpenApiParameter(
                 "q",
-                OpenApiTypes.STR,
+                {"type": "string", "maxLength": MAX_Q_LENGTH},
                 description="The need in plain words, e.g. `user session cache`, `social network`.",
             ),
             *FACTOR_PARAMETERS,

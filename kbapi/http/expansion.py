@@ -26,6 +26,7 @@ from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 
 from kbapi.http.params import split_list
+from kbapi.http.renderers import JSONLD_MEDIA_TYPE
 
 FIELDS_PARAM = "fields"
 EXPAND_PARAM = "expand"
@@ -108,7 +109,13 @@ class FieldsExpandMixin:
         if not self._applies():
             return fields
         request = self.context["request"]
-        for name in self._expanded(request):
+        expanded = self._expanded(request)
+        if _jsonld(request):
+            # they shape the JSON; JSON-LD is always the whole SKOS node, built from every
+            # field: the names are checked all the same (an unknown one is a 400)
+            self._trimmed(dict(fields), requested(request, FIELDS_PARAM))
+            return fields
+        for name in expanded:
             fields[name] = self.expandable[name].build()
         return self._trimmed(fields, requested(request, FIELDS_PARAM))
 
@@ -120,6 +127,8 @@ class FieldsExpandMixin:
     def prefetch(self, instances: list) -> None:
         """Fetch what the expanded fields need, for all ``instances`` at once."""
         if not self._applies() or not instances:
+            return
+        if _jsonld(self.context["request"]):
             return
         lookups = [
             lookup
@@ -155,6 +164,11 @@ class FieldsExpandMixin:
         for name in [name for name in fields if name not in names]:
             del fields[name]
         return fields
+
+
+def _jsonld(request) -> bool:
+    renderer = getattr(request, "accepted_renderer", None)
+    return getattr(renderer, "media_type", None) == JSONLD_MEDIA_TYPE
 
 
 def _unknown_message(unknown: list[str], known) -> str:

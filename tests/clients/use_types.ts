@@ -13,8 +13,14 @@ export function names(page: ConceptPage): string[] {
   return page.results.map((concept) => `${concept.name} (${concept.slug})`);
 }
 
+// ?fields= may leave any field out, and ?expand= swaps a slug for the object
 export function outgoing(concept: Concept): string[] {
-  return concept.relations.outgoing.map((edge) => `${edge.type} ${edge.concept.slug}`);
+  return (concept.relations?.outgoing ?? []).map((edge) => `${edge.type} ${edge.concept.slug}`);
+}
+
+export function categorySlug(concept: Concept): string | undefined {
+  const category = concept.category;
+  return typeof category === "object" ? category.slug : category;
 }
 
 export function describe(error: ApiError): string {

@@ -388,3 +388,46 @@ def test_plain_json_of_concepts_is_unchanged_by_the_new_format(anon):
     response = anon.get(reverse("concept-detail", args=["key-value-store"]))
     assert response["Content-Type"] == "application/json"
     assert response.json()["slug"] == "key-value-store"
+
+
+# --- one operation per format (typed clients) -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "media_type"),
+    [
+        ("graph-mermaid", "mermaid", "text/plain"),
+        ("graph-dot", "dot", "text/vnd.graphviz"),
+        ("graph-jsonld", "jsonld", "application/ld+json"),
+    ],
+)
+def test_each_format_has_its_own_url_answering_the_same_graph(anon, name, fmt, media_type):
+    params = {"around": "acid", "depth": 2, "type": "prerequisite-of"}
+    response = anon.get(reverse(name), params)
+    assert response.status_code == 200
+    assert response["Content-Type"].split(";")[0] == media_type
+    assert response.content == graph(anon, format=fmt, **params).content
+    # the URL names the format: a format parameter does not change it, bad input stays JSON
+    assert anon.get(reverse(name), {"format": "json"}).content == anon.get(reverse(name)).content
+    missing = anon.get(reverse(name), {"around": "no-such-concept"})
+    assert missing.status_code == 400 and missing.json()["errors"].keys() == {"around"}
+
+
+@pytest.mark.parametrize("params", [{"fields": "version"}, {"expand": "category,tags"}])
+def test_concept_as_jsonld_is_the_whole_skos_node_whatever_fields_or_expand_say(anon, params):
+    url = reverse("concept-detail", args=["key-value-store"])
+    response = anon.get(url, {"format": "jsonld", **params})
+    assert response.status_code == 200
+    assert response.content == anon.get(url, {"format": "jsonld"}).content
+    listed = {"fields": "slug"} if "fields" in params else params  # no version on the list
+    page = anon.get(reverse("concept-list"), {"format": "jsonld", "page_size": 3, **listed})
+    assert (
+        page.status_code == 200 and len(set(skos_graph(page).subjects(RDF.type, SKOS.Concept))) == 3
+    )
+
+
+def test_concept_as_jsonld_still_refuses_unknown_fields_or_expand(anon):
+    url = reverse("concept-detail", args=["key-value-store"])
+    for params in ({"fields": "nope"}, {"expand": "/"}):
+        response = anon.get(url, {"format": "jsonld", **params})
+        assert response.status_code == 400 and response.json()["errors"].keys() == set(params)

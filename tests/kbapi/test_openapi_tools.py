@@ -80,3 +80,33 @@ def test_openapi_typescript_generates_types_that_compile(tmp_path):
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_redocly_lint_finds_no_error_or_warning():
+    require_tool("node")
+    bin_dir = _install_node_tools(require_tool("npm"))
+    result = subprocess.run(
+        [str(bin_dir / "redocly"), "lint", str(SCHEMA_FILE), "--format", "stylish"]
+        + ["--config", str(CLIENTS / "redocly.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert " error " not in output and " warning " not in output, output
+
+
+def test_spectral_lint_finds_no_problem():
+    require_tool("node")
+    bin_dir = _install_node_tools(require_tool("npm"))
+    result = subprocess.run(
+        [str(bin_dir / "spectral"), "lint", str(SCHEMA_FILE), "--fail-severity", "hint"]
+        + ["--ruleset", str(CLIENTS / "spectral.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "No results with a severity of 'hint' or higher found!" in output, output

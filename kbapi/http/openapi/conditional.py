@@ -36,8 +36,12 @@ IF_MODIFIED_SINCE = _header(
 IF_MATCH = _header(
     "If-Match",
     "The ETag last read (or `*`): a stale one answers 412 and nothing changes. "
-    "Required (428 when missing) when the server sets REQUIRE_IF_MATCH.",
+    "Required (428 when missing) when the server sets REQUIRE_IF_MATCH. "
+    "Not `*` and not a list of quoted entity tags is a 400.",
 )
+# what kbapi.edge.etags.parse_etags reads: `*`, or quoted tags, comma-separated
+_TAG = r'(?:W/)?"[\x21\x23-\x7e\x80-\xff]*"'
+IF_MATCH["schema"]["pattern"] = rf"^\s*(?:\*|{_TAG}(?:\s*,\s*{_TAG})*\s*,?)\s*$"
 
 
 def add_conditional_headers(result, generator, request, public):
