@@ -23,6 +23,17 @@ def schema_operations(base_url: str) -> dict[str, list[str]]:
     return operations
 
 
+def try_it_out(block) -> tuple[str, str]:
+    """Open an operation in Swagger UI, "Try it out", "Execute": the status and body shown."""
+    block.locator(".opblock-summary").click()
+    block.locator(".try-out__btn").click()
+    block.locator("button.execute").click()
+    status = block.locator(".live-responses-table tbody .response-col_status").first
+    status.wait_for()
+    body = block.locator(".live-responses-table tbody .response-col_description pre").first
+    return status.inner_text().strip(), body.inner_text()
+
+
 def test_swagger_ui_shows_every_operation_and_try_it_out_lists_real_concepts(live_app):
     base = live_app.url
     operations = schema_operations(base)
@@ -42,14 +53,8 @@ def test_swagger_ui_shows_every_operation_and_try_it_out_lists_real_concepts(liv
         page.screenshot(path=str(ARTIFACTS / "swagger-ui.png"))
 
         block = page.locator("#operations-concepts-concepts_list")
-        block.locator(".opblock-summary").click()
-        block.locator(".try-out__btn").click()
-        block.locator("button.execute").click()
-        status = block.locator(".live-responses-table tbody .response-col_status").first
-        status.wait_for()
-        assert status.inner_text().strip() == "200"
-        body = block.locator(".live-responses-table tbody .response-col_description pre").first
-        text = body.inner_text()
+        status, text = try_it_out(block)
+        assert status == "200"
         assert all(name in text for name in first_page[:5]), text[:500]
         block.screenshot(path=str(ARTIFACTS / "swagger-ui-try-it-out.png"))
 
@@ -109,12 +114,7 @@ def test_swagger_authorize_takes_the_token_as_printed(live_app):
         page.locator(".auth-btn-wrapper button.btn-done").first.click()
 
         block = page.locator("#operations-auth-auth_me_retrieve")
-        block.locator(".opblock-summary").click()
-        block.locator(".try-out__btn").click()
-        block.locator("button.execute").click()
-        status = block.locator(".live-responses-table tbody .response-col_status").first
-        status.wait_for()
-        assert status.inner_text().strip() == "200"
-        body = block.locator(".live-responses-table tbody .response-col_description pre").first
-        assert json.loads(body.inner_text())["username"] == live_app.admin_username
+        status, text = try_it_out(block)
+        assert status == "200"
+        assert json.loads(text)["username"] == live_app.admin_username
         block.screenshot(path=str(ARTIFACTS / "swagger-ui-authorize.png"))
