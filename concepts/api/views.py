@@ -3,7 +3,6 @@
 from functools import partial
 
 from django.http import Http404
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.settings import api_settings
@@ -56,15 +55,6 @@ class ConceptViewSet(HistoryMixin, ServiceModelViewSet):
     brief_serializer_class = serializers.ConceptBriefSerializer
     list_selector = selectors.concept_list
     detail_selector = selectors.concept_detail
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        reshaping = sorted({"fields", "expand"} & set(request.query_params))
-        if reshaping and request.accepted_renderer.format == "jsonld":
-            # a SKOS node is always whole: its IRI and links need the slug and relations
-            raise ValidationError(
-                {name: [f"{name} does not apply to format=jsonld."] for name in reshaping}
-            )
 
     def list(self, request, *args, **kwargs):
         if not self.plain_brief_list(request):

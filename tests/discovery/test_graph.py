@@ -366,17 +366,6 @@ def test_concept_list_as_jsonld_says_where_the_next_page_is(anon):
     assert (None, RDF.type, SKOS.Concept) in skos_graph(second)
 
 
-@pytest.mark.parametrize("name", ["concept-list", "concept-detail"])
-def test_jsonld_refuses_fields_with_a_400_not_a_500(anon, name):
-    args = ["acid"] if name == "concept-detail" else []
-    response = anon.get(reverse(name, args=args), {"format": "jsonld", "fields": "name"})
-    assert response.status_code == 400
-    assert response["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert body["status"] == 400
-    assert "fields" in str(body)
-
-
 def test_missing_concept_as_jsonld_is_still_the_json_error_shape(anon):
     response = anon.get(reverse("concept-detail", args=["nothing-here"]), {"format": "jsonld"})
     assert response.status_code == 404
