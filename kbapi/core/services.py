@@ -83,7 +83,7 @@ def _record(
     goes into the same row, so one logical change is one history record.
     """
     instance._history_user = actor if getattr(actor, "is_authenticated", False) else None
-    instance._change_reason = change_message or None
+    instance._change_reason = _fitting(change_message) or None
     if related is None and getattr(instance._meta, "simple_history_manager_attribute", None):
         related = related_snapshot(instance) if instance.pk else {}
         for name, values in (m2m or {}).items():
@@ -331,6 +331,17 @@ def delete_instance(
             details={"dependents": {"objects": names}},
         ) from exc
     _touch(holders, actor=actor, change_message=f"{_label(stored)} deleted: taken off this one.")
+
+
+CHANGE_MESSAGE_MAX = 100  # django-simple-history's history_change_reason column
+
+
+def _fitting(message: str | None) -> str | None:
+    """A change message within its column: a message made from long slugs is shortened
+    (PostgreSQL refuses an over-long value, SQLite kept it whole)."""
+    if message and len(message) > CHANGE_MESSAGE_MAX:
+        return message[: CHANGE_MESSAGE_MAX - 1] + "\u2026"
+    return message
 
 
 def touch_referrers(
