@@ -1,10 +1,14 @@
 """What search makes of concepts and examples, and which documents a write touches.
 
+Their prose is Markdown; documents hold it as plain text (``search.text.plain_text``),
+so snippets are plain text. Code is indexed as it is.
+
 Registered with ``search.registry`` when the app is ready (``ConceptsConfig``).
 """
 
 from search.models import SearchDocument
 from search.registry import document, register_affects, register_search, with_names
+from search.text import plain_text
 
 from .models import Concept, Example, Tag
 
@@ -22,10 +26,15 @@ EXAMPLE_FIELDS = frozenset(["slug", "name", "description", "code", "language", "
 def concept_documents(ids, without):
     fields = ["name", "aliases", "summary", "definition", "advantages", "limitations", "use_cases"]
     for c in with_names(Concept, ids, fields, related="tags", without=without):
-        body = [c.definition, *c.advantages, *c.limitations, *c.use_cases]
-        body.append(" ".join(tag.name for tag in c.tags.all()))
+        prose = [c.definition, *c.advantages, *c.limitations, *c.use_cases]
+        body = [*map(plain_text, prose), " ".join(tag.name for tag in c.tags.all())]
         yield document(
-            Kind.CONCEPT, c, title=c.name, names=[c.name, *c.aliases], summary=c.summary, body=body
+            Kind.CONCEPT,
+            c,
+            title=c.name,
+            names=[c.name, *c.aliases],
+            summary=plain_text(c.summary),
+            body=body,
         )
 
 
@@ -33,9 +42,14 @@ def concept_documents(ids, without):
 def example_documents(ids, without):
     fields = ["name", "description", "code", "language"]
     for e in with_names(Example, ids, fields, related="concepts", without=without):
-        body = [e.code, e.language, " ".join(c.name for c in e.concepts.all())]
+        body = [e.code, e.language, " ".join(c.name for c in e.concepts.all())]  # code as it is
         yield document(
-            Kind.EXAMPLE, e, title=e.name, names=[e.name], summary=e.description, body=body
+            Kind.EXAMPLE,
+            e,
+            title=e.name,
+            names=[e.name],
+            summary=plain_text(e.description),
+            body=body,
         )
 
 

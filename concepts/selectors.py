@@ -5,14 +5,33 @@ from collections.abc import Sequence
 from types import SimpleNamespace
 
 from django.db import connection, models
-from django.db.models import Count, Prefetch, Q, QuerySet, TextField
+from django.db.models import Count, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, TextField
 from django.db.models.expressions import RawSQL
 from rest_framework.fields import DateTimeField
 
 from kbapi.core.db import PreparedQuery, json_column, planned_once
 
-from .models import Concept, Example, Tag, linked_model
+from .models import Category, Concept, Example, Tag, linked_model
 from .shape import CONCEPT, LISTS, REF
+from .stub import concept_stub
+
+
+def _count(rows: QuerySet) -> Subquery:
+    """``SELECT COUNT(*)`` of ``rows`` (filtered by an ``OuterRef``), as a subquery."""
+    return Subquery(rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"))
+
+
+# ``concept_count`` as a subquery of each row, not a join and GROUP BY: a prefetch of
+# categories or tags (?expand=) filters through the same link and would count only the
+# concepts of the page.
+def category_list() -> QuerySet[Category]:
+    concepts = Concept.objects.filter(category=OuterRef("pk"))
+    return Category.objects.annotate(concept_count=_count(concepts))
+
+
+def tag_list() -> QuerySet[Tag]:
+    links = Concept.tags.through.objects.filter(tag=OuterRef("pk"))
+    return Tag.objects.annotate(concept_count=_count(links))
 
 
 def concept_list() -> QuerySet[Concept]:
@@ -22,10 +41,11 @@ def concept_list() -> QuerySet[Concept]:
 
 
 def concept_detail() -> QuerySet[Concept]:
+    ends = [f"{end}__{field}" for end in ("source", "target") for field in STUB_FIELDS]
     edge = (
         linked_model("outgoing")
-        .objects.select_related("source", "target")
-        .only("id", "type", "note", "source__slug", "source__name", "target__slug", "target__name")
+        .objects.select_related("source__category", "target__category")
+        .only("id", "type", "note", *ends)
     )
     return concept_list().prefetch_related(
         Prefetch("examples", queryset=Example.objects.only("id", "slug", "name", "kind")),
@@ -37,10 +57,17 @@ def concept_detail() -> QuerySet[Concept]:
     )
 
 
+# What a concept stub (concepts/stub.py) reads of a concept, for ``only()``.
+STUB_FIELDS = ("slug", "name", "category__slug")
+
+
+def concept_stubs() -> QuerySet[Concept]:
+    """Concepts read for their stubs alone (``concepts.stub``): category joined."""
+    return Concept.objects.select_related("category").only("id", *STUB_FIELDS)
+
+
 def example_list() -> QuerySet[Example]:
-    return Example.objects.prefetch_related(
-        Prefetch("concepts", queryset=Concept.objects.only("id", "slug", "name"))
-    )
+    return Example.objects.prefetch_related(Prefetch("concepts", queryset=concept_stubs()))
 
 
 def concept_dependents(*, concept: Concept) -> dict[str, list[str]]:
@@ -199,10 +226,12 @@ _EMBEDDED_FROM = {
         JOIN concepts_tag t ON t.id = ct.tag_id WHERE ct.concept_id = {outer}"""),
     "examples": ("e.slug, e.name, e.kind", "e.name, e.slug", """concepts_example_concepts ec
         JOIN concepts_example e ON e.id = ec.example_id WHERE ec.concept_id = {outer}"""),
-    "outgoing": ("r.type, c.slug, c.name, r.note", "r.type, c.slug", """relations_relation r
-        JOIN concepts_concept c ON c.id = r.target_id WHERE r.source_id = {outer}"""),
-    "incoming": ("r.type, c.slug, c.name, r.note", "c.slug, r.type", """relations_relation r
-        JOIN concepts_concept c ON c.id = r.source_id WHERE r.target_id = {outer}"""),
+    "outgoing": ("r.type, c.slug, c.name, g.slug AS category, r.note", "r.type, c.slug",
+        """relations_relation r JOIN concepts_concept c ON c.id = r.target_id
+        JOIN concepts_category g ON g.id = c.category_id WHERE r.source_id = {outer}"""),
+    "incoming": ("r.type, c.slug, c.name, g.slug AS category, r.note", "c.slug, r.type",
+        """relations_relation r JOIN concepts_concept c ON c.id = r.source_id
+        JOIN concepts_category g ON g.id = c.category_id WHERE r.target_id = {outer}"""),
     "comparisons": ("m.slug, m.title", "m.title, m.slug", """relations_comparisonitem i
         JOIN relations_comparison m ON m.id = i.comparison_id WHERE i.concept_id = {outer}"""),
 }  # fmt: skip
@@ -213,9 +242,12 @@ def embedded_json(vendor: str, name: str, *, outer: str = '"concepts_concept"."i
     several columns), in its model's ordering; ``outer`` is the concept's id column."""
     columns, order, source = _EMBEDDED_FROM[name]
     source = source.format(outer=outer)
-    names = [column.split(".")[1] for column in columns.split(", ")]
+    # "t.col" or "t.col AS name": the subquery's column names, and the bare expressions
+    specs = [column.split(" AS ") for column in columns.split(", ")]
+    names = [spec[-1].split(".")[-1] for spec in specs]
     if vendor == "postgresql":
-        item = columns if len(names) == 1 else f"json_build_array({columns})"
+        bare = ", ".join(spec[0] for spec in specs)
+        item = bare if len(names) == 1 else f"json_build_array({bare})"
         return f"SELECT coalesce(json_agg({item} ORDER BY {order}), '[]')::text FROM {source}"
     # SQLite aggregates in the order of the rows of the subquery it reads
     item = names[0] if len(names) == 1 else f"json_array({', '.join(names)})"
@@ -289,9 +321,9 @@ def concept_detail_plain(slug: str, *, url_for) -> tuple[SimpleNamespace, dict] 
     return SimpleNamespace(version=row["version"], updated_at=row["updated_at"]), data
 
 
-def _edge(kind: str, slug: str, name: str, note: str, url_for) -> dict:
+def _edge(kind: str, slug: str, name: str, category: str, note: str, url_for) -> dict:
     return {
         "type": kind,
-        "concept": {"url": url_for("concept-detail", slug), "slug": slug, "name": name},
+        "concept": concept_stub(slug, name, category, url_for("concept-detail", slug)),
         "note": note,
     }

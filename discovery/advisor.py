@@ -42,6 +42,7 @@ class Candidate:
 
     slug: str
     name: str
+    category: str  # the slug of its category
     traits: Sequence[Mapping]
     examples: Sequence = ()
 

@@ -138,7 +138,7 @@ def neighbors(*, slug: str, depth: int, types: Sequence[str] = ()) -> dict:
         {**nodes[r.slug], "distance": r.distance, "edges": [step_dict(s) for s in r.steps]}
         for r in reached
     ]
-    return {"concept": center, "depth": depth, "types": list(types), "results": results}
+    return {"results": results, "concept": center, "depth": depth, "types": list(types)}
 
 
 def learning_path_for(*, slug: str, known: Sequence[str] = ()) -> dict:
@@ -152,7 +152,7 @@ def learning_path_for(*, slug: str, known: Sequence[str] = ()) -> dict:
         {**nodes[lesson.slug], "position": i, "prerequisites": list(lesson.prerequisites)}
         for i, lesson in enumerate(lessons, start=1)
     ]
-    return {"concept": center, "known": sorted(set(known)), "steps": steps}
+    return {"results": steps, "concept": center, "known": sorted(set(known))}
 
 
 def path(*, source: str, target: str, types: Sequence[str] = ()) -> dict:
@@ -172,10 +172,10 @@ def path(*, source: str, target: str, types: Sequence[str] = ()) -> dict:
             + (f" using only {', '.join(types)}." if types else ".")
         )
     return {
+        "results": [nodes[s] for s in on_path],
         "from": nodes[source],
         "to": nodes[target],
         "length": len(steps),
-        "concepts": [nodes[s] for s in on_path],
         "edges": [step_dict(s) for s in steps],
     }
 
@@ -229,9 +229,12 @@ def compare_concepts(*, slugs: Sequence[str]) -> dict:
     curated = _covering_comparison([found[s].pk for s in slugs])
     aspects = _curated_aspects(curated, found) if curated else []
     return {
-        "concepts": [{"slug": c.slug, "name": c.name} for c in columns],
+        "results": compare.matrix(columns, aspects),
+        "concepts": [
+            {"slug": slug, "name": found[slug].name, "category": found[slug].category.slug}
+            for slug in slugs
+        ],
         "comparison": curated,
-        "aspects": compare.matrix(columns, aspects),
     }
 
 
@@ -280,7 +283,8 @@ def _curated_aspects(comparison: Comparison, found: dict[str, Concept]):
 
 
 CANDIDATES_SQL = """
-    SELECT c.id, c.slug, c.name, c.traits FROM concepts_concept c
+    SELECT c.id, c.slug, c.name, g.slug, c.traits FROM concepts_concept c
+    INNER JOIN concepts_category g ON g.id = c.category_id
     WHERE {has_traits} ORDER BY c.name ASC
 """
 HAS_TRAITS = {
@@ -288,7 +292,7 @@ HAS_TRAITS = {
     "sqlite": "json_array_length(c.traits) > 0",
 }
 SYSTEMS_SQL = """
-    SELECT ec.concept_id, e.slug, e.name FROM concepts_example_concepts ec
+    SELECT ec.concept_id, e.slug, e.name, e.kind FROM concepts_example_concepts ec
     INNER JOIN concepts_example e ON e.id = ec.example_id
     WHERE e.kind = %s ORDER BY e.name ASC, e.slug ASC
 """
@@ -303,13 +307,13 @@ def advisor_candidates() -> list[advisor.Candidate]:
     systems: dict[int, list[dict]] = {}
     with connection.cursor() as cursor:
         cursor.execute(CANDIDATES_SQL.format(has_traits=HAS_TRAITS[connection.vendor]))
-        concepts = [(pk, slug, name, _traits(traits)) for pk, slug, name, traits in cursor]
+        concepts = [(pk, *stub, _traits(traits)) for pk, *stub, traits in cursor]
         cursor.execute(SYSTEMS_SQL, [Example.Kind.SYSTEM.value])
-        for concept_id, slug, name in cursor.fetchall():
-            systems.setdefault(concept_id, []).append({"slug": slug, "name": name})
+        for concept_id, slug, name, kind in cursor.fetchall():
+            systems.setdefault(concept_id, []).append({"slug": slug, "name": name, "kind": kind})
     return [
-        advisor.Candidate(slug, name, traits, systems.get(pk, []))
-        for pk, slug, name, traits in concepts
+        advisor.Candidate(slug, name, category, traits, systems.get(pk, []))
+        for pk, slug, name, category, traits in concepts
         if traits
     ]
 

@@ -103,7 +103,7 @@ def show_comparison(comparison: dict) -> None:
     row(["aspect", *columns])
     print("-+-".join("-" * width for _ in range(len(columns) + 1)))
     for aspect in comparison["aspects"]:
-        row([aspect["name"], *(aspect["values"].get(slug, "") for slug in columns)])
+        row([aspect["name"], *(" / ".join(aspect["values"].get(slug, [])) for slug in columns)])
     if comparison.get("verdict"):
         print("\nVerdict: " + textwrap.fill(comparison["verdict"], 76, subsequent_indent="  "))
 

@@ -92,6 +92,11 @@ class HistoryMixin:
     def history_lookup(self) -> dict:
         return {"slug": self.kwargs[self.lookup_field]}
 
+    def history_value(self, field: str, value):
+        """A recorded ``value`` of ``field`` in the shape the resource shows the field in
+        (a viewset overrides this where the two differ)."""
+        return value
+
     @extend_schema(responses=HistoryEntrySerializer(many=True), filters=False)
     @action(
         detail=True,
@@ -108,6 +113,10 @@ class HistoryMixin:
         model = self.get_queryset().model
         presenter = _Presenter(model, records, show_users=shows_users(request.user, model))
         entries = [presenter.entry(record, previous) for record, previous in page]
+        for change in (change for entry in entries for change in entry["changes"]):
+            for side in ("old", "new"):
+                if change[side] is not None:
+                    change[side] = self.history_value(change["field"], change[side])
         return self.get_paginated_response(HistoryEntrySerializer(entries, many=True).data)
 
     @extend_schema(request=None, parameters=[HISTORY_ID], filters=False)

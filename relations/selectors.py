@@ -2,6 +2,8 @@
 
 from django.db.models import Prefetch, QuerySet
 
+from concepts.selectors import STUB_FIELDS
+
 from .models import Aspect, AspectValue, Comparison, ComparisonItem, Relation
 
 
@@ -15,8 +17,10 @@ def relation_list() -> QuerySet[Relation]:
         "updated_at",
         "source__slug",
         "source__name",
+        "source__category",  # the column: ?expand=source prefetches the category
         "target__slug",
         "target__name",
+        "target__category",
     )
 
 
@@ -31,8 +35,8 @@ def relation_by_key(key: str) -> dict | None:
 
 
 def comparison_list() -> QuerySet[Comparison]:
-    items = ComparisonItem.objects.select_related("concept").only(
-        "id", "comparison_id", "position", "concept__slug", "concept__name"
+    items = ComparisonItem.objects.select_related("concept__category").only(
+        "id", "comparison_id", "position", *(f"concept__{field}" for field in STUB_FIELDS)
     )
     return Comparison.objects.prefetch_related(Prefetch("items", queryset=items))
 

@@ -6,10 +6,11 @@ from rest_framework import permissions, serializers
 from rest_framework.views import APIView
 
 from kbapi.http.links import object_url
-from kbapi.http.pagination import PageNumberPagination
+from kbapi.http.pagination import CollectionSerializer, PageNumberPagination
 from kbapi.http.params import split_list
 
 from .engine import KINDS, search
+from .models import SearchDocument
 
 MAX_QUERY_LENGTH = 200
 _KIND = rf"\s*(?:{'|'.join(KINDS)})\s*"
@@ -36,20 +37,22 @@ class SearchParamsSerializer(serializers.Serializer):
     type = KindListField(required=False, allow_empty=False)
 
 
-# A pattern, not an enum: drf-spectacular merges enums by field name, and one named "type"
-# would rename the relation TypeEnum in everyone's schema.
-@extend_schema_field({"type": "string", "pattern": f"^({'|'.join(KINDS)})$"})
-class KindField(serializers.CharField):
-    """A result kind: concept, example or comparison."""
-
-
 class SearchHitSerializer(serializers.Serializer):
-    type = KindField(help_text="What kind of object matched.")
+    type = serializers.ChoiceField(
+        choices=SearchDocument.Kind.choices, help_text="What kind of object matched."
+    )
     slug = serializers.CharField()
     title = serializers.CharField()
     rank = serializers.FloatField(help_text="Relevance; higher is better.")
     snippet = serializers.CharField(
-        help_text="An HTML excerpt: matches are wrapped in <mark>…</mark>, the rest is escaped."
+        help_text="An excerpt as plain text on one line: no HTML (nothing escaped), no "
+        "Markdown; escape it as any text when you show it."
+    )
+    highlights = serializers.ListField(
+        child=serializers.ListField(child=serializers.IntegerField(), min_length=2, max_length=2),
+        help_text="Where the query matched in `snippet`: `[start, end]` pairs, end exclusive, "
+        "in order, counted in Unicode code points (Python's string indices; in JavaScript "
+        "index `Array.from(snippet)`), so `snippet[start:end]` is a match.",
     )
     url = serializers.SerializerMethodField()
 
@@ -58,15 +61,17 @@ class SearchHitSerializer(serializers.Serializer):
         return object_url(self.context["request"], f"{hit.type}-detail", hit.slug, keep_format=True)
 
 
-class SearchPageSerializer(serializers.Serializer):
+class SearchPageSerializer(CollectionSerializer):
+    """A page of search hits, and the term meant when the query looked misspelt."""
+
     count = serializers.IntegerField(help_text="Number of hits (at most 1000).")
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
+    results = SearchHitSerializer(many=True)
     suggestion = serializers.CharField(
         allow_null=True,
         help_text="When the query looks misspelt: the name it most likely meant, else null.",
     )
-    results = SearchHitSerializer(many=True)
 
 
 class SearchView(APIView):
@@ -82,7 +87,9 @@ class SearchView(APIView):
             "Every word must match (the last one as a prefix), in any order. Names and "
             "aliases outrank summaries, which outrank the rest of the text. When nothing "
             "matches, names within a small typo of the query are returned and the most "
-            "likely one is given as `suggestion`."
+            "likely one is given as `suggestion`. A hit's `snippet` is plain text (no HTML, "
+            "no Markdown) and `highlights` gives the matches in it as `[start, end]` code "
+            "point offsets."
         ),
         parameters=[
             OpenApiParameter(
@@ -96,7 +103,7 @@ class SearchView(APIView):
                 "type",
                 {"type": "array", "items": {"type": "string", "pattern": KINDS_PATTERN}},
                 explode=True,
-                # No enum here: a parameter enum named "type" would rename the relation TypeEnum.
+                enum=KINDS,
                 description=(
                     f"Only these kinds of result ({', '.join(KINDS)}); repeat it or separate "
                     "kinds by commas."

@@ -35,7 +35,6 @@ are corrected by the same trigram measure; only the full-text engine differs.
    become the results and the best one the ``suggestion``.
 """
 
-import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -45,7 +44,7 @@ from django.db import connection
 
 from . import backends
 from .models import SearchDocument
-from .text import CLOSE, OPEN, best_window, phrase, search_terms, words
+from .text import CLOSE, OPEN, best_window, phrase, search_terms, without_marks, words
 
 MAX_HITS = 1000
 FUZZY_CANDIDATES = 50
@@ -71,6 +70,7 @@ class Hit:
     title: str
     rank: float
     snippet: str = ""
+    highlights: list[list[int]] = field(default_factory=list)
 
 
 class Hits(Sequence):
@@ -109,7 +109,7 @@ class Outcome:
         for hit in page:
             if hit.doc_id in details:
                 hit.type, hit.slug, hit.title, *parts = details[hit.doc_id]
-                hit.snippet = choose_snippet(parts)
+                hit.snippet, hit.highlights = choose_snippet(parts)
                 shown.append(hit)
         return shown
 
@@ -171,10 +171,9 @@ def _fuzzy(wanted: str, types: list[str]) -> Outcome:
         )
         if shared >= MIN_SHARED and score >= MIN_SIMILARITY:
             marked = f"{name[:start]}{OPEN}{name[start:end]}{CLOSE}{name[end:]}"
-            snippet = choose_snippet([f"{marked} — {_shorten(summary)}"])
-            scored.append(
-                (Hit(doc_id, kind, slug, title, round(score, 6), snippet), name[start:end])
-            )
+            snippet, highlights = choose_snippet([f"{marked} — {_shorten(summary)}"])
+            hit = Hit(doc_id, kind, slug, title, round(score, 6), snippet, highlights)
+            scored.append((hit, name[start:end]))
     scored.sort(key=lambda pair: (-pair[0].rank, KINDS.index(pair[0].type), pair[0].title))
     best = scored[0] if scored else None
     suggestion = (
@@ -183,15 +182,14 @@ def _fuzzy(wanted: str, types: list[str]) -> Outcome:
     return Outcome(hits=[hit for hit, _ in scored], suggestion=suggestion)
 
 
-def choose_snippet(parts) -> str:
-    """The first part with a match in it (else the first part), as escaped HTML with <mark>s."""
+def choose_snippet(parts) -> tuple[str, list[list[int]]]:
+    """The first part with a match in it (else the first part), as plain text on one line,
+    and the ``[start, end)`` offsets of its matches (code points)."""
     parts = [p for p in parts if p]
     if not parts:
-        return ""
+        return "", []
     text = next((p for p in parts if OPEN in p), parts[0])
-    text = _SPACE.sub(" ", _CONTROL.sub("", text)).strip()
-    escaped = html.escape(text, quote=False)
-    return escaped.replace(OPEN, "<mark>").replace(CLOSE, "</mark>")
+    return without_marks(_SPACE.sub(" ", _CONTROL.sub("", text)).strip())
 
 
 def _shorten(text: str, limit: int = 160) -> str:

@@ -2,6 +2,8 @@
 
 import re
 
+from markdown_it import MarkdownIt
+
 MAX_TERMS = 12
 # Private-use marks around matches in snippets (never in content): the backends put them
 # in, ``engine.choose_snippet`` turns them into <mark>s.
@@ -91,3 +93,49 @@ def best_window(query: str, name: str) -> tuple[float, float, int, int]:
         if score > best[0]:
             best = (score, shared, run[0][1], run[-1][2])
     return best
+
+
+_MARKDOWN = MarkdownIt("commonmark")
+_TEXT_TOKENS = {"text", "code_inline", "html_inline", "image"}  # an image: its alt text
+_BREAKS = {"softbreak", "hardbreak"}
+
+
+def plain_text(markdown: str) -> str:
+    """What a reader sees of ``markdown``, as plain text: no emphasis marks, backticks,
+    link targets or list bullets; one block (paragraph, list item, heading, code) a line.
+
+    The searchable prose is stored as Markdown; the index holds this, so a snippet is
+    plain text whatever part of the document it comes from.
+    """
+    if not markdown:
+        return ""
+    blocks = []
+    for token in _MARKDOWN.parse(markdown):
+        if token.type == "inline":
+            blocks.append(
+                "".join(
+                    "\n" if child.type in _BREAKS else child.content
+                    for child in token.children or ()
+                    if child.type in _TEXT_TOKENS or child.type in _BREAKS
+                )
+            )
+        elif token.type in ("fence", "code_block", "html_block"):
+            blocks.append(token.content.rstrip("\n"))
+    return "\n".join(block for block in blocks if block)
+
+
+def without_marks(marked: str) -> tuple[str, list[list[int]]]:
+    """``marked`` (matches between ``OPEN`` and ``CLOSE``) as its plain text and the
+    ``[start, end)`` offsets of the matches in it, in code points."""
+    text, spans, at, start = [], [], 0, None
+    for piece in re.split(f"([{OPEN}{CLOSE}])", marked):
+        if piece == OPEN:
+            start = at if start is None else start
+        elif piece == CLOSE:
+            if start is not None and at > start:
+                spans.append([start, at])
+            start = None
+        else:
+            text.append(piece)
+            at += len(piece)
+    return "".join(text), spans

@@ -25,7 +25,8 @@ def make_concept(slug: str, **fields) -> Concept:
 
 
 def comparison_body(slug: str, title: str, aspects: dict[str, dict[str, str]], **fields) -> dict:
-    """A comparison's request body: ``aspects`` maps each aspect's name to its values by concept;
+    """A comparison's request body: ``aspects`` maps each aspect's name to its text by concept
+    (each a cell of one text in the body);
     it compares database and key-value-store unless ``concepts`` says otherwise."""
     return {
         "slug": slug,
@@ -33,7 +34,10 @@ def comparison_body(slug: str, title: str, aspects: dict[str, dict[str, str]], *
         "summary": "Two things.",
         "verdict": "It depends.",
         "concepts": ["database", "key-value-store"],
-        "aspects": [{"name": name, "values": values} for name, values in aspects.items()],
+        "aspects": [
+            {"name": name, "values": {slug: [text] for slug, text in values.items()}}
+            for name, values in aspects.items()
+        ],
         **fields,
     }
 

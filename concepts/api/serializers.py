@@ -1,12 +1,17 @@
 """Shapes of categories, tags, concepts and examples: brief in lists, full in detail."""
 
+from collections.abc import Mapping
+
 from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from concepts.models import TEXT_ITEM_MAX_LENGTH, Category, Concept, Example, Tag, linked_model
+from concepts.selectors import category_list, tag_list
 from concepts.shape import CONCEPT, EXAMPLE, RECORDS, REF, REFS, TEXT_LIST, Shape
 from kbapi.http.expansion import Expansion, FieldsExpandMixin, borrow
+from kbapi.http.links import object_url
 
 TIMESTAMPS = ("version", "created_at", "updated_at")
 
@@ -15,22 +20,90 @@ def slug_url(view_name: str) -> serializers.HyperlinkedIdentityField:
     return serializers.HyperlinkedIdentityField(view_name=view_name, lookup_field="slug")
 
 
+def concept_count_field() -> serializers.IntegerField:
+    return serializers.IntegerField(read_only=True, help_text="How many concepts it has.")
+
+
 class CategorySerializer(FieldsExpandMixin, serializers.ModelSerializer):
     url = slug_url("category-detail")
+    concept_count = concept_count_field()
 
     class Meta:
         model = Category
-        fields = ("url", "slug", "name", "description", *TIMESTAMPS)
+        fields = ("url", "slug", "name", "description", "concept_count", *TIMESTAMPS)
         read_only_fields = TIMESTAMPS
 
 
 class TagSerializer(FieldsExpandMixin, serializers.ModelSerializer):
     url = slug_url("tag-detail")
+    concept_count = concept_count_field()
 
     class Meta:
         model = Tag
-        fields = ("url", "slug", "name", *TIMESTAMPS)
+        fields = ("url", "slug", "name", "concept_count", *TIMESTAMPS)
         read_only_fields = TIMESTAMPS
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class SlugUrlField(serializers.Field):
+    """The absolute URL of the object whose slug is at ``source`` (``slug`` by default)."""
+
+    def __init__(self, view_name: str, **kwargs):
+        self.view_name = view_name
+        kwargs.setdefault("source", "slug")
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return object_url(self.context.get("request"), self.view_name, value)
+
+
+def _stub_part(concept, key: str):
+    """``key`` of a concept given as a model or as a plain dict (``concepts.stub``)."""
+    value = concept[key] if isinstance(concept, Mapping) else getattr(concept, key)
+    return value if isinstance(value, str) else value.slug  # a Category: its slug
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class StubTextField(serializers.Field):
+    def __init__(self, key: str, **kwargs):
+        self.key = key
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, concept):
+        return _stub_part(concept, self.key)
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class StubUrlField(serializers.Field):
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, concept):
+        return object_url(
+            self.context.get("request"), "concept-detail", _stub_part(concept, "slug")
+        )
+
+
+class ConceptStubSerializer(serializers.Serializer):
+    """A concept named in another answer: these four keys wherever a concept is embedded.
+    Answers that say more about it add their own keys after them."""
+
+    # The plain paths build the same dict with concepts.stub.concept_stub
+    # (tests/kbapi/test_shapes.py reads both). ``stub_source``: where the concept is in
+    # the object shown, "*" the object itself, else an attribute (an advice's candidate).
+    stub_source = "*"
+
+    def get_fields(self):
+        source = self.stub_source
+        return {
+            "slug": StubTextField("slug", source=source),
+            "name": StubTextField("name", source=source),
+            "category": StubTextField(
+                "category", source=source, help_text="The slug of the concept's category."
+            ),
+            "url": StubUrlField(source=source),
+            **super().get_fields(),
+        }
 
 
 class ShapedFields:
@@ -77,29 +150,20 @@ class ConceptBriefSerializer(FieldsExpandMixin, ShapedFields, serializers.ModelS
         read_only_fields = fields
 
 
-class ConceptRefSerializer(serializers.ModelSerializer):
-    url = slug_url("concept-detail")
+class ExampleRefSerializer(serializers.Serializer):
+    """An example named in another answer."""
 
-    class Meta:
-        model = Concept
-        fields = ("url", "slug", "name")
-        read_only_fields = fields
-
-
-class ExampleRefSerializer(serializers.ModelSerializer):
-    url = slug_url("example-detail")
-
-    class Meta:
-        model = Example
-        fields = ("url", "slug", "name", "kind")
-        read_only_fields = fields
+    url = SlugUrlField("example-detail")
+    slug = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    kind = serializers.ChoiceField(choices=Example.Kind.choices, read_only=True)
 
 
 class EdgeSerializer(serializers.Serializer):
     """A relation seen from one concept: its type and the concept at the other end."""
 
     type = serializers.CharField()
-    concept = ConceptRefSerializer()
+    concept = ConceptStubSerializer()
     note = serializers.CharField()
 
 
@@ -109,9 +173,11 @@ class ConceptRelationsSerializer(serializers.Serializer):
 
 
 class ComparisonRefSerializer(serializers.Serializer):
-    url = serializers.HyperlinkedIdentityField(view_name="comparison-detail", lookup_field="slug")
-    slug = serializers.CharField()
-    title = serializers.CharField()
+    """A comparison named in another answer."""
+
+    url = SlugUrlField("comparison-detail")
+    slug = serializers.CharField(read_only=True)
+    title = serializers.CharField(read_only=True)
 
 
 class ConceptSerializer(FieldsExpandMixin, ShapedFields, serializers.ModelSerializer):
@@ -167,12 +233,16 @@ class ExampleSerializer(FieldsExpandMixin, ShapedFields, serializers.ModelSerial
 
 # ?expand= on concepts and examples (kbapi/http/expansion.py): objects instead of slugs,
 # and in lists the fields of the full form, each with the prefetches it needs.
-_EDGES = linked_model("outgoing").objects.select_related("source", "target")
+_EDGES = linked_model("outgoing").objects.select_related("source__category", "target__category")
 CONCEPT_EXPANSIONS = {
-    "category": Expansion(lambda: CategorySerializer(read_only=True), ("category",)),
+    # a category or tag as its own endpoint shows it, concept_count included
+    "category": Expansion(
+        lambda: CategorySerializer(source="expanded_category", read_only=True),
+        (Prefetch("category", queryset=category_list(), to_attr="expanded_category"),),
+    ),
     "tags": Expansion(
         lambda: TagSerializer(source="expanded_tags", many=True, read_only=True),
-        (Prefetch("tags", queryset=Tag.objects.all(), to_attr="expanded_tags"),),
+        (Prefetch("tags", queryset=tag_list(), to_attr="expanded_tags"),),
     ),
     "examples": Expansion(
         lambda: ExampleBriefSerializer(source="expanded_examples", many=True, read_only=True),
@@ -204,7 +274,7 @@ ConceptBriefSerializer.expandable = {
     },
 }
 EXAMPLE_EXPANSIONS = {
-    "concepts": Expansion(lambda: ConceptRefSerializer(many=True, read_only=True), ("concepts",)),
+    "concepts": Expansion(lambda: ConceptStubSerializer(many=True, read_only=True), ("concepts",)),
 }
 ExampleSerializer.expandable = EXAMPLE_EXPANSIONS
 ExampleBriefSerializer.expandable = {

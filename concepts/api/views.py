@@ -10,7 +10,7 @@ from rest_framework.settings import api_settings
 from concepts import selectors, services
 from concepts.filters import CategoryFilter, ConceptFilter, ExampleFilter, TagFilter
 from concepts.jsonld import JSONLDRenderer
-from concepts.models import Category, Concept, Tag
+from concepts.models import Concept
 from history.api import HistoryMixin
 from kbapi.http.links import object_url
 from kbapi.http.viewsets import ServiceModelViewSet
@@ -23,22 +23,22 @@ PAGING = {"page", "page_size"}
 class CategoryViewSet(ServiceModelViewSet):
     """Broad kinds of concept: database type, data model, design pattern, practice, ..."""
 
-    queryset = Category.objects.all()
+    queryset = selectors.category_list()
     serializer_class = serializers.CategorySerializer
     filterset_class = CategoryFilter
     search_fields = ["name", "description"]
-    ordering_fields = ["name", "slug", "updated_at"]
+    ordering_fields = ["name", "slug", "concept_count", "updated_at"]
     writes = services.CATEGORY_WRITES
 
 
 class TagViewSet(ServiceModelViewSet):
     """Free labels across categories (week-1, nosql, deployment, ...)."""
 
-    queryset = Tag.objects.all()
+    queryset = selectors.tag_list()
     serializer_class = serializers.TagSerializer
     filterset_class = TagFilter
     search_fields = ["name", "slug"]
-    ordering_fields = ["name", "slug", "updated_at"]
+    ordering_fields = ["name", "slug", "concept_count", "updated_at"]
     writes = services.TAG_WRITES
 
 

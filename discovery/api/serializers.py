@@ -1,40 +1,23 @@
 """Shapes of the discovery answers: neighbours, learning path, path, graph, compare, advisor."""
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from concepts.api.serializers import (
+    ComparisonRefSerializer,
+    ConceptStubSerializer,
+    ExampleRefSerializer,
+)
+from concepts.stub import concept_stub
 from concepts.traits import FACTORS
 from discovery.graph import BACKWARD, FORWARD
 from kbapi.http.links import object_url
+from kbapi.http.pagination import CollectionSerializer, collection
 from relations.models import Relation
-
-
-@extend_schema_field(OpenApiTypes.URI)
-class SlugUrlField(serializers.Field):
-    """The absolute URL of the object whose slug is at ``source`` (``slug`` by default)."""
-
-    def __init__(self, view_name: str, **kwargs):
-        self.view_name = view_name
-        kwargs.setdefault("source", "slug")
-        super().__init__(read_only=True, **kwargs)
-
-    def to_representation(self, value):
-        return object_url(self.context.get("request"), self.view_name, value)
 
 
 def renamed(fields: dict, **names) -> dict:
     """``fields`` with keys renamed (for output names that are Python keywords)."""
     return {names.get(key, key): field for key, field in fields.items()}
-
-
-class ConceptNodeSerializer(serializers.Serializer):
-    """A concept as the graph shows it."""
-
-    slug = serializers.CharField()
-    name = serializers.CharField()
-    category = serializers.CharField(help_text="Category slug.")
-    url = SlugUrlField("concept-detail")
 
 
 class GraphEdgeSerializer(serializers.Serializer):
@@ -51,28 +34,28 @@ class WalkedEdgeSerializer(GraphEdgeSerializer):
     direction = serializers.ChoiceField(choices=[FORWARD, BACKWARD])
 
 
-class NeighborSerializer(ConceptNodeSerializer):
+class NeighborSerializer(ConceptStubSerializer):
+    """A concept reached by the walk: its stub, then how far and by which edges."""
+
     distance = serializers.IntegerField(help_text="Relations between it and the concept.")
     edges = WalkedEdgeSerializer(
         many=True, help_text="The edges that reach it from a concept one relation nearer."
     )
 
 
-class NeighborsSerializer(serializers.Serializer):
-    concept = ConceptNodeSerializer()
+class NeighborsSerializer(CollectionSerializer):
+    """The concepts within a depth of a concept, as a collection served whole."""
+
+    results = NeighborSerializer(many=True, help_text="Nearest first.")
+    concept = ConceptStubSerializer(help_text="The concept walked from.")
     depth = serializers.IntegerField()
     types = serializers.ListField(
         child=serializers.CharField(),
         help_text="The relation types walked; empty means all.",
     )
-    count = serializers.SerializerMethodField()
-    results = NeighborSerializer(many=True)
-
-    def get_count(self, data) -> int:
-        return len(data["results"])
 
 
-class LearningStepSerializer(ConceptNodeSerializer):
+class LearningStepSerializer(ConceptStubSerializer):
     position = serializers.IntegerField(help_text="1 for the first concept to learn.")
     prerequisites = serializers.ListField(
         child=serializers.CharField(),
@@ -80,42 +63,34 @@ class LearningStepSerializer(ConceptNodeSerializer):
     )
 
 
-class LearningPathSerializer(serializers.Serializer):
-    concept = ConceptNodeSerializer()
+class LearningPathSerializer(CollectionSerializer):
+    """The prerequisites of a concept in an order to learn them, as a collection."""
+
+    results = LearningStepSerializer(many=True, help_text="The concepts to learn, in order.")
+    concept = ConceptStubSerializer(help_text="The concept to learn in the end.")
     known = serializers.ListField(child=serializers.CharField())
-    count = serializers.SerializerMethodField()
-    steps = LearningStepSerializer(many=True)
-
-    def get_count(self, data) -> int:
-        return len(data["steps"])
 
 
-class PathSerializer(serializers.Serializer):
-    from_ = ConceptNodeSerializer()
-    to = ConceptNodeSerializer()
+class PathSerializer(CollectionSerializer):
+    """The concepts on the shortest path, in order, and the relations between them."""
+
+    results = ConceptStubSerializer(
+        many=True, help_text="The concepts on the path, from `from` to `to`, in order."
+    )
+    from_ = ConceptStubSerializer()
+    to = ConceptStubSerializer()
     length = serializers.IntegerField(help_text="Number of relations on the path.")
-    concepts = ConceptNodeSerializer(many=True, help_text="From `from` to `to`, in order.")
     edges = WalkedEdgeSerializer(many=True, help_text="The relations between them, in order.")
 
     def get_fields(self):
         return renamed(super().get_fields(), from_="from")
 
 
-class GraphSerializer(serializers.Serializer):
-    nodes = ConceptNodeSerializer(many=True)
-    edges = GraphEdgeSerializer(many=True)
+class GraphSerializer(CollectionSerializer):
+    """The concepts of the graph as a collection, and the relations among them (`edges`)."""
 
-
-class ColumnSerializer(serializers.Serializer):
-    url = SlugUrlField("concept-detail")
-    slug = serializers.CharField()
-    name = serializers.CharField()
-
-
-class CuratedComparisonSerializer(serializers.Serializer):
-    url = SlugUrlField("comparison-detail")
-    slug = serializers.CharField()
-    title = serializers.CharField()
+    results = ConceptStubSerializer(many=True, help_text="The concepts (the graph's nodes).")
+    edges = GraphEdgeSerializer(many=True, help_text="The relations whose both ends are shown.")
 
 
 class MatrixRowSerializer(serializers.Serializer):
@@ -126,16 +101,19 @@ class MatrixRowSerializer(serializers.Serializer):
     )
     values = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
-        help_text="Per concept slug, the texts of its cell (empty when it says nothing).",
+        help_text="Per concept slug, its cell: a list of texts (empty when it says nothing), "
+        "as in a comparison's aspects.",
     )
 
 
-class CompareSerializer(serializers.Serializer):
-    concepts = ColumnSerializer(many=True, help_text="The columns, in the order asked.")
-    comparison = CuratedComparisonSerializer(
+class CompareSerializer(CollectionSerializer):
+    """A comparison matrix: its rows (aspects) as a collection, its columns (`concepts`)."""
+
+    results = MatrixRowSerializer(many=True, help_text="The rows (aspects), in order.")
+    concepts = ConceptStubSerializer(many=True, help_text="The columns, in the order asked.")
+    comparison = ComparisonRefSerializer(
         allow_null=True, help_text="The curated comparison whose aspects come first, if any."
     )
-    aspects = MatrixRowSerializer(many=True)
 
 
 class RequirementSerializer(serializers.Serializer):
@@ -162,56 +140,54 @@ class ReasonsSerializer(serializers.Serializer):
         return renamed(super().get_fields(), for_="for")
 
 
-class ExampleSystemSerializer(serializers.Serializer):
-    url = SlugUrlField("example-detail")
-    slug = serializers.CharField()
-    name = serializers.CharField()
+class AdviceSerializer(ConceptStubSerializer):
+    """A database type (its concept's stub) with its score and the reasons for it."""
 
-
-class AdviceSerializer(serializers.Serializer):
-    slug = serializers.CharField(source="candidate.slug")
-    name = serializers.CharField(source="candidate.name")
-    url = SlugUrlField("concept-detail", source="candidate.slug")
+    stub_source = "candidate"
     score = serializers.IntegerField(help_text="Sum of the fits of the traits that answer.")
     reasons = ReasonsSerializer(source="*")
-    examples = ExampleSystemSerializer(
+    examples = ExampleRefSerializer(
         many=True, source="candidate.examples", help_text="Example systems of this type."
     )
 
 
-class AdvisorSerializer(serializers.Serializer):
+class AdvisorSerializer(CollectionSerializer):
+    """The database types ranked for the requirements recognised."""
+
+    results = AdviceSerializer(many=True, help_text="Best score first.")
     requirements = RequirementSerializer(many=True)
-    results = AdviceSerializer(many=True)
 
 
 # --- the same shapes as plain dicts, for the hottest discovery reads ---------------------
 # The serializers above document the answers (the schema) and shape the rest; a path and
 # an advice are built here without serializer fields, which were a fifth of their cost
-# (docs/PERFORMANCE.md). tests/discovery/test_plain_shapes.py holds both equal.
+# (docs/PERFORMANCE.md), from the same stub builder (concepts.stub).
+# tests/discovery/test_plain_shapes.py holds both equal.
 
 
 def node_data(node: dict, request) -> dict:
     slug = node["slug"]
-    return {
-        "slug": slug,
-        "name": node["name"],
-        "category": node["category"],
-        "url": object_url(request, "concept-detail", slug),
-    }
+    return concept_stub(slug, node["name"], node["category"], _concept_url(request, slug))
+
+
+def _concept_url(request, slug: str) -> str:
+    return object_url(request, "concept-detail", slug)
 
 
 def path_data(answer: dict, request) -> dict:
     """``PathSerializer(answer).data``, built directly."""
-    return {
-        "from": node_data(answer["from"], request),
-        "to": node_data(answer["to"], request),
-        "length": answer["length"],
-        "concepts": [node_data(node, request) for node in answer["concepts"]],
-        "edges": [
-            {k: edge[k] for k in ("source", "type", "target", "direction")}
-            for edge in answer["edges"]
-        ],
-    }
+    return collection(
+        [node_data(node, request) for node in answer["results"]],
+        **{
+            "from": node_data(answer["from"], request),
+            "to": node_data(answer["to"], request),
+            "length": answer["length"],
+            "edges": [
+                {k: edge[k] for k in ("source", "type", "target", "direction")}
+                for edge in answer["edges"]
+            ],
+        },
+    )
 
 
 def _reason_data(reason) -> dict:
@@ -225,30 +201,32 @@ def _reason_data(reason) -> dict:
 
 def advice_data(answer: dict, request) -> dict:
     """``AdvisorSerializer(answer).data``, built directly."""
-    return {
-        "requirements": [
-            {"factor": r.factor, "value": r.value, "matched": list(r.matched)}
-            for r in answer["requirements"]
-        ],
-        "results": [
+    results = []
+    for advice in answer["results"]:
+        candidate = advice.candidate
+        stub = concept_stub(
+            candidate.slug,
+            candidate.name,
+            candidate.category,
+            _concept_url(request, candidate.slug),
+        )
+        stub["score"] = advice.score
+        stub["reasons"] = {
+            "for": [_reason_data(r) for r in advice.reasons_for],
+            "against": [_reason_data(r) for r in advice.reasons_against],
+        }
+        stub["examples"] = [
             {
-                "slug": advice.candidate.slug,
-                "name": advice.candidate.name,
-                "url": object_url(request, "concept-detail", advice.candidate.slug),
-                "score": advice.score,
-                "reasons": {
-                    "for": [_reason_data(r) for r in advice.reasons_for],
-                    "against": [_reason_data(r) for r in advice.reasons_against],
-                },
-                "examples": [
-                    {
-                        "url": object_url(request, "example-detail", example["slug"]),
-                        "slug": example["slug"],
-                        "name": example["name"],
-                    }
-                    for example in advice.candidate.examples
-                ],
+                "url": object_url(request, "example-detail", example["slug"]),
+                "slug": example["slug"],
+                "name": example["name"],
+                "kind": example["kind"],
             }
-            for advice in answer["results"]
-        ],
-    }
+            for example in candidate.examples
+        ]
+        results.append(stub)
+    requirements = [
+        {"factor": r.factor, "value": r.value, "matched": list(r.matched)}
+        for r in answer["requirements"]
+    ]
+    return collection(results, requirements=requirements)

@@ -259,9 +259,10 @@ class GraphView(DiscoveryView):
                 "format",
                 OpenApiTypes.STR,
                 enum=FORMATS,
-                description="`json` (default): nodes and edges; `mermaid`: a Mermaid flowchart; "
-                "`dot`: Graphviz DOT; `jsonld`: SKOS concepts in JSON-LD (without `category`, "
-                "`around` and `type`: the whole scheme in one document, top concepts declared).",
+                description="`json` (default): the concepts as `results`, and `edges`; "
+                "`mermaid`: a Mermaid flowchart; `dot`: Graphviz DOT; `jsonld`: SKOS concepts in "
+                "JSON-LD (without `category`, `around` and `type`: the whole scheme in one "
+                "document, top concepts declared).",
             ),
             *GRAPH_PARAMETERS,
         ],
@@ -291,16 +292,18 @@ class GraphView(DiscoveryView):
             types=types,
             detail=jsonld,
         )
-        data = shapes.GraphSerializer(selection, context={"request": request}).data
+        answer = {"results": selection.nodes, "edges": selection.edges}
+        data = shapes.GraphSerializer(answer, context={"request": request}).data
         if jsonld:
             whole = not (category or around or types)
-            nodes = self._with_details(data, selection)
-            data = graph_document(nodes, data["edges"], request, whole=whole)
+            nodes = [
+                {**node, **raw} for node, raw in zip(data["results"], selection.nodes, strict=True)
+            ]
+            return Response(graph_document(nodes, data["edges"], request, whole=whole))
+        if request.accepted_renderer.format in ("mermaid", "dot"):
+            # the text formats draw the concepts as nodes (discovery.formats)
+            return Response({"nodes": data["results"], "edges": data["edges"]})
         return Response(data)
-
-    @staticmethod
-    def _with_details(data, selection) -> list[dict]:
-        return [{**node, **raw} for node, raw in zip(data["nodes"], selection.nodes, strict=True)]
 
 
 def graph_in(fmt: str, renderer, response, summary: str) -> type[GraphView]:

@@ -1,6 +1,8 @@
-"""Page-number pagination with a clamped ``page_size`` and an RFC 8288 ``Link`` header."""
+"""Every collection's shape: ``{"count", "next", "previous", "results"}`` plus the
+endpoint's own keys. Page-number pagination with a clamped ``page_size`` and an RFC 8288
+``Link`` header for the lists; the same four keys for collections served whole."""
 
-from rest_framework import exceptions, pagination
+from rest_framework import exceptions, pagination, serializers
 
 MAX_PAGE_SIZE = 100
 
@@ -39,6 +41,12 @@ class PageNumberPagination(pagination.PageNumberPagination):
                 parameter["schema"]["minimum"] = 1
         return parameters
 
+    def get_paginated_response_schema(self, schema):
+        """A page always carries all four keys (``next``/``previous`` null at the ends)."""
+        page = super().get_paginated_response_schema(schema)
+        page["required"] = ["count", "next", "previous", "results"]
+        return page
+
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
         links = [
@@ -49,6 +57,31 @@ class PageNumberPagination(pagination.PageNumberPagination):
         if links:
             response["Link"] = ", ".join(links)
         return response
+
+
+def collection(results: list, **extra) -> dict:
+    """A collection served whole, in the shape of a page: ``count`` and ``results``,
+    ``next`` and ``previous`` null, then the endpoint's own keys (``extra``)."""
+    return {"count": len(results), "next": None, "previous": None, "results": results, **extra}
+
+
+class CollectionSerializer(serializers.Serializer):
+    """A collection: ``count``, ``next``, ``previous``, ``results``, then its own keys."""
+
+    # Subclasses declare ``results`` first, then their own keys, and a docstring of their
+    # own (the schema describes each by it). Built by ``collection`` for answers served whole.
+
+    count = serializers.IntegerField(help_text="How many results there are.")
+    next = serializers.URLField(
+        allow_null=True, help_text="The next page; null on the last (the only) page."
+    )
+    previous = serializers.URLField(
+        allow_null=True, help_text="The previous page; null on the first (the only) page."
+    )
+
+    def to_representation(self, answer):
+        whole = {"count": len(answer["results"]), "next": None, "previous": None}
+        return super().to_representation({**whole, **answer})
 
 
 MAX_DIGITS = 18  # beyond any page count; keeps int() and the database's integers in range

@@ -16,6 +16,7 @@ RESOURCES = {
     "tags": "tag-list",
     "examples": "example-list",
     "relations": "relation-list",
+    "relation_types": "relation-types",
     "comparisons": "comparison-list",
     "search": "search",
     "graph": "graph",

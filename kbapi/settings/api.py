@@ -78,7 +78,13 @@ SPECTACULAR_SETTINGS = {
         "public; writes need a token or session of a user with the model permission. "
         "Every response says how it may be cached: anonymous reads `public, no-cache` with "
         "an ETag, so caches keep them but revalidate each use (If-None-Match, 304); anything "
-        "to a signed-in user `private, no-store`; writes, the token and errors `no-store`."
+        "to a signed-in user `private, no-store`; writes, the token and errors `no-store`. "
+        "One shape for one idea: every collection, paged or not, is `count`, `next`, "
+        "`previous`, `results` plus the endpoint's own keys; an embedded concept is always "
+        "a `ConceptStub` (`slug`, `name`, `category`, `url`); a comparison's cell is a list "
+        "of texts in `comparisons/` and `compare/` alike; search snippets are plain text "
+        "with `highlights` (offsets of the matches); relation types and their labels are "
+        "listed by `relation-types/`."
     ),
     "VERSION": "1.0.0",
     # the API serves its own schema: paths are relative to the server that answered it
@@ -96,6 +102,8 @@ SPECTACULAR_SETTINGS = {
         # names that read well in generated clients (not TypeEnum / KindEnum)
         "RelationTypeEnum": "relations.models.Relation.Type",
         "ExampleKindEnum": "concepts.models.Example.Kind",
+        # what a search hit is: its own enum, so a TypeScript client narrows on hit.type
+        "SearchHitTypeEnum": "search.models.SearchDocument.Kind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -3,11 +3,16 @@
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from history.api import HistoryMixin
-from kbapi.http.viewsets import ServiceModelViewSet
+from kbapi.http.pagination import collection
+from kbapi.http.viewsets import JSONOptionsMixin, ServiceModelViewSet
 from relations import selectors, services
 from relations.filters import ComparisonFilter, RelationFilter
+from relations.models import Relation
 
 from . import serializers
 
@@ -69,3 +74,28 @@ class ComparisonViewSet(HistoryMixin, ServiceModelViewSet):
     brief_serializer_class = serializers.ComparisonBriefSerializer
     list_selector = selectors.comparison_list
     detail_selector = selectors.comparison_detail
+
+    def history_value(self, field: str, value):
+        if field == "aspects":  # recorded as the services take them: one text per cell
+            return [{**aspect, "values": serializers.cells(aspect["values"])} for aspect in value]
+        return value
+
+
+class RelationTypesView(JSONOptionsMixin, APIView):
+    """The types a relation can have, each with the label that reads it out."""
+
+    permission_classes = [AllowAny]
+    http_method_names = ["get", "head", "options"]
+
+    @extend_schema(
+        operation_id="relation_types_list",
+        summary="Relation types",
+        responses=serializers.RelationTypesSerializer,
+    )
+    def get(self, request):
+        """Every relation type: its `slug` (the `type` of relations and edges everywhere)
+        and its `label`, which reads `source --type--> target` as a sentence ("key-value
+        store *is a* non-relational database"); in the order of the `RelationTypeEnum`."""
+        return Response(
+            collection([{"slug": slug, "label": label} for slug, label in Relation.Type.choices])
+        )

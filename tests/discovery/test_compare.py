@@ -11,7 +11,7 @@ def compare(client, concepts):
 
 
 def rows(body) -> dict[str, dict]:
-    return {row["name"]: row for row in body["aspects"]}
+    return {row["name"]: row for row in body["results"]}
 
 
 def test_curated_comparison_rows_come_first_for_the_requested_columns(anon):
@@ -20,12 +20,12 @@ def test_curated_comparison_rows_come_first_for_the_requested_columns(anon):
     assert body["comparison"]["slug"] == "nosql-families"
     assert body["comparison"]["url"].endswith("/api/v1/comparisons/nosql-families/")
     curated = anon.get(reverse("comparison-detail", args=["nosql-families"])).json()["aspects"]
-    sources = [row["source"] for row in body["aspects"]]
+    sources = [row["source"] for row in body["results"]]
     assert sources == ["comparison"] * len(curated) + ["concept"] * (len(sources) - len(curated))
-    for mine, theirs in zip(body["aspects"], curated, strict=False):
+    for mine, theirs in zip(body["results"], curated, strict=False):
         assert mine["name"] == theirs["name"]
         assert mine["values"] == {
-            slug: [theirs["values"][slug]] for slug in ("graph-database", "key-value-store")
+            slug: theirs["values"][slug] for slug in ("graph-database", "key-value-store")
         }
 
 
@@ -41,7 +41,7 @@ def test_attribute_rows_come_from_the_concepts(anon):
     assert by_name["Category"]["values"]["key-value-store"] == [kv.category.name]
     assert by_name["Summary"]["values"]["key-value-store"] == [kv.summary]
     # the curated "Example systems" row stands; the attribute row of that name is not repeated
-    assert [row["name"] for row in body["aspects"]].count("Example systems") == 1
+    assert [row["name"] for row in body["results"]].count("Example systems") == 1
 
 
 def test_the_tightest_curated_comparison_is_used(anon):
@@ -52,7 +52,7 @@ def test_the_tightest_curated_comparison_is_used(anon):
 def test_without_a_curated_comparison_only_attributes_and_example_systems(anon):
     body = compare(anon, "join,table").json()
     assert body["comparison"] is None
-    assert [row["name"] for row in body["aspects"]] == [
+    assert [row["name"] for row in body["results"]] == [
         "Category",
         "Summary",
         "Advantages",
@@ -60,7 +60,7 @@ def test_without_a_curated_comparison_only_attributes_and_example_systems(anon):
         "Use cases",
         "Example systems",
     ]
-    assert all(set(row["values"]) == {"join", "table"} for row in body["aspects"])
+    assert all(set(row["values"]) == {"join", "table"} for row in body["results"])
 
 
 def test_example_systems_are_the_systems_tied_to_each_concept(anon):

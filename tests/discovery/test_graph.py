@@ -73,14 +73,14 @@ def tricky():
 
 def test_json_graph_has_every_concept_and_relation(anon):
     body = graph(anon).json()
-    slugs = [n["slug"] for n in body["nodes"]]
+    slugs = [n["slug"] for n in body["results"]]
     assert slugs == sorted(Concept.objects.values_list("slug", flat=True))
     assert len(body["edges"]) == Relation.objects.count()
     assert {"source": "key-value-store", "type": "is-a", "target": "non-relational-database"} in (
         body["edges"]
     )
     assert all(e["source"] in slugs and e["target"] in slugs for e in body["edges"])
-    node = next(n for n in body["nodes"] if n["slug"] == "acid")
+    node = next(n for n in body["results"] if n["slug"] == "acid")
     assert node == {
         "slug": "acid",
         "name": Concept.objects.get(slug="acid").name,
@@ -94,8 +94,8 @@ def test_category_keeps_its_concepts_and_the_edges_among_them(anon):
     expected = set(
         Concept.objects.filter(category__slug="database-type").values_list("slug", flat=True)
     )
-    assert {n["slug"] for n in body["nodes"]} == expected
-    assert all(n["category"] == "database-type" for n in body["nodes"])
+    assert {n["slug"] for n in body["results"]} == expected
+    assert all(n["category"] == "database-type" for n in body["results"])
     assert body["edges"] and all(
         e["source"] in expected and e["target"] in expected for e in body["edges"]
     )
@@ -105,13 +105,13 @@ def test_around_keeps_the_neighbourhood_within_depth(anon):
     body = graph(anon, around="graph-database", depth=2).json()
     near = anon.get(reverse("concept-neighbors", args=["graph-database"]), {"depth": 2}).json()
     expected = {"graph-database"} | {r["slug"] for r in near["results"]}
-    assert {n["slug"] for n in body["nodes"]} == expected
+    assert {n["slug"] for n in body["results"]} == expected
     assert all(e["source"] in expected and e["target"] in expected for e in body["edges"])
 
 
 def test_around_with_category_and_type(anon):
     body = graph(anon, around="graph-database", category="database-type", type="is-a").json()
-    assert {n["slug"] for n in body["nodes"]} == {"graph-database", "non-relational-database"}
+    assert {n["slug"] for n in body["results"]} == {"graph-database", "non-relational-database"}
     assert body["edges"] == [
         {"source": "graph-database", "type": "is-a", "target": "non-relational-database"}
     ]
@@ -208,7 +208,7 @@ def graphviz_layout(text: str) -> dict:
 
 def test_dot_picture_of_depth_2_marks_the_focus_links_nodes_and_stays_readable(anon):
     answer = graph(anon, around=FOCUS, depth=2).json()
-    assert len(answer["nodes"]) > MAX_NODES  # the JSON answer itself is not cut
+    assert len(answer["results"]) > MAX_NODES  # the JSON answer itself is not cut
     laid_out = graphviz_layout(graph(anon, format="dot", around=FOCUS, depth=2).content.decode())
     nodes = {n["name"]: n for n in laid_out["objects"]}
     # readable: at most MAX_NODES concepts, and only the focus has many edges drawn
@@ -226,7 +226,7 @@ def test_dot_picture_of_depth_2_marks_the_focus_links_nodes_and_stays_readable(a
     # what is left out is said: a hub is dashed with how many of its relations are not drawn
     table = nodes["table"]
     assert "dashed" in table["style"] and table["label"].startswith("Table (+")
-    assert f"{len(answer['nodes']) - len(nodes)} more concepts" in laid_out["label"]
+    assert f"{len(answer['results']) - len(nodes)} more concepts" in laid_out["label"]
 
 
 def test_mermaid_picture_of_depth_2_marks_the_focus_links_nodes_and_parses(anon):

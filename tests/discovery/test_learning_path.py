@@ -31,7 +31,7 @@ def transitive(requires, slug) -> set[str]:
 def test_join_is_learned_from_databases_up_through_keys(anon):
     body = learning_path(anon).json()
     assert body["concept"]["slug"] == "join"
-    assert [s["slug"] for s in body["steps"]] == [
+    assert [s["slug"] for s in body["results"]] == [
         "data-model",
         "database",
         "database-management-system",
@@ -42,14 +42,14 @@ def test_join_is_learned_from_databases_up_through_keys(anon):
         "primary-key",
         "foreign-key",
     ]
-    assert [s["position"] for s in body["steps"]] == list(range(1, 10))
+    assert [s["position"] for s in body["results"]] == list(range(1, 10))
     assert body["count"] == 9
 
 
 def test_each_step_comes_after_its_own_prerequisites_and_all_are_needed(anon):
     requires = prerequisite_edges()
     for slug in ("join", "django-orm", "mvt", "data-warehouse", "on-delete", "generic-views"):
-        steps = learning_path(anon, slug=slug).json()["steps"]
+        steps = learning_path(anon, slug=slug).json()["results"]
         order = [s["slug"] for s in steps]
         assert set(order) == transitive(requires, slug), slug
         for position, step in enumerate(steps):
@@ -59,27 +59,27 @@ def test_each_step_comes_after_its_own_prerequisites_and_all_are_needed(anon):
 
 def test_known_concepts_and_what_lies_only_behind_them_are_left_out(anon):
     body = learning_path(anon, known="relational-database").json()
-    order = [s["slug"] for s in body["steps"]]
+    order = [s["slug"] for s in body["results"]]
     # relational-database's own prerequisites go with it; data-model is still needed
     # because relational-model builds on it directly
     assert order == ["data-model", "relational-model", "table", "primary-key", "foreign-key"]
     assert body["known"] == ["relational-database"]
-    assert body["steps"][1]["prerequisites"] == ["data-model"]
+    assert body["results"][1]["prerequisites"] == ["data-model"]
 
 
 def test_several_known_concepts_comma_separated(anon):
     body = learning_path(anon, known="relational-database,data-model,table").json()
-    assert [s["slug"] for s in body["steps"]] == ["primary-key", "foreign-key"]
+    assert [s["slug"] for s in body["results"]] == ["primary-key", "foreign-key"]
     assert body["known"] == ["data-model", "relational-database", "table"]
 
 
 def test_knowing_the_concept_itself_leaves_nothing_to_learn(anon):
-    assert learning_path(anon, known="join").json()["steps"] == []
+    assert learning_path(anon, known="join").json()["results"] == []
 
 
 def test_a_concept_without_prerequisites_has_an_empty_path(anon):
     body = learning_path(anon, slug="database").json()
-    assert body["steps"] == [] and body["count"] == 0
+    assert body["results"] == [] and body["count"] == 0
 
 
 def test_unknown_slugs_in_known_are_400_naming_them(anon):
@@ -103,6 +103,6 @@ def test_a_prerequisite_cycle_still_gives_every_concept_once(anon, editor):
         format="json",
     )
     assert created.status_code == 201, created.content
-    order = [s["slug"] for s in learning_path(anon, slug="foreign-key").json()["steps"]]
+    order = [s["slug"] for s in learning_path(anon, slug="foreign-key").json()["results"]]
     assert len(order) == len(set(order))
     assert {"join", "table", "primary-key", "relational-model"} <= set(order)

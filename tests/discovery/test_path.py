@@ -31,7 +31,7 @@ def path(client, **params):
 
 
 def assert_is_a_chain(body):
-    slugs = [c["slug"] for c in body["concepts"]]
+    slugs = [c["slug"] for c in body["results"]]
     assert len(body["edges"]) == body["length"] == len(slugs) - 1
     for (here, there), edge in zip(pairwise(slugs), body["edges"], strict=True):
         expected = (here, there) if edge["direction"] == "forward" else (there, here)
@@ -42,7 +42,7 @@ def test_shortest_chain_across_the_knowledge_base(anon):
     body = path(anon, **{"from": "key-value-store", "to": "django-orm"}).json()
     assert body["from"]["slug"] == "key-value-store" and body["to"]["slug"] == "django-orm"
     assert body["length"] == 3
-    assert [c["slug"] for c in body["concepts"]] == [
+    assert [c["slug"] for c in body["results"]] == [
         "key-value-store",
         "relational-database",
         "orm",
@@ -70,7 +70,7 @@ def test_paths_are_chains_of_the_shortest_length(anon, source, target):
     body = path(anon, **{"from": source, "to": target}).json()
     assert body["length"] == distance(source, target) > 0
     assert_is_a_chain(body)
-    assert body["concepts"][0]["slug"] == source and body["concepts"][-1]["slug"] == target
+    assert body["results"][0]["slug"] == source and body["results"][-1]["slug"] == target
     backwards = path(anon, **{"from": target, "to": source}).json()
     assert backwards["length"] == body["length"]
 
@@ -78,7 +78,7 @@ def test_paths_are_chains_of_the_shortest_length(anon, source, target):
 def test_from_equal_to_to_is_a_path_of_length_zero(anon):
     body = path(anon, **{"from": "acid", "to": "acid"}).json()
     assert body["length"] == 0
-    assert [c["slug"] for c in body["concepts"]] == ["acid"]
+    assert [c["slug"] for c in body["results"]] == ["acid"]
     assert body["edges"] == []
 
 

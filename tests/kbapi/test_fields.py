@@ -105,10 +105,12 @@ def test_schema_documents_fields_and_expand_on_lists_and_details(anon, db):
 
 EXPANDED_LISTS = {
     # (route, expand): queries, whatever the page size
-    ("concept-list", "category,tags,examples"): 3 + 3,
+    # + the page's categories with their concept counts (the concepts' own are joined)
+    ("concept-list", "category,tags,examples"): 3 + 3 + 1,
     ("concept-list", "definition,relations,comparisons"): 3 + 3,
     ("example-list", "concepts,code"): 3,
-    ("relation-list", "source,target"): 2,
+    # + the categories of the sources, of the targets (the stub names its category)
+    ("relation-list", "source,target"): 2 + 2,
     ("comparison-list", "aspects"): 3 + 2,
 }
 
@@ -156,5 +158,6 @@ def test_expanded_detail_query_count_is_pinned(anon, small_kb):
     with CaptureQueriesContext(connection) as expanded:
         response = anon.get(url, {"expand": "category,tags,examples"})
     assert response.status_code == 200
-    # tag objects, example objects and the examples' concepts: one query each
-    assert len(expanded) == len(plain) + 3
+    # the category with its concept count, tag objects, example objects and the examples'
+    # concepts: one query each
+    assert len(expanded) == len(plain) + 4

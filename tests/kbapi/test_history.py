@@ -160,7 +160,7 @@ def test_comparison_history_shows_aspect_and_concept_changes(editor, small_kb):
     target = reverse("comparison-detail", args=["relational-vs-key-value"])
     body = editor.get(target).json()
     aspects = body["aspects"] + [
-        {"name": "Joins", "values": {slug: "maybe" for slug in body["concepts"]}}
+        {"name": "Joins", "values": {slug: ["maybe"] for slug in body["concepts"]}}
     ]
     assert editor.patch(target, {"aspects": aspects}, format="json").status_code == 200
     entry = history(editor, "comparison", "relational-vs-key-value").json()["results"][0]
@@ -243,7 +243,7 @@ def test_revert_of_a_comparison_restores_its_aspects(editor, small_kb):
     original = editor.get(target).json()
     first = history(editor, "comparison", "relational-vs-key-value").json()["results"][0]
     concepts = original["concepts"]
-    aspects = [{"name": "Only", "values": dict.fromkeys(concepts, "x")}]
+    aspects = [{"name": "Only", "values": dict.fromkeys(concepts, ["x"])}]
     editor.patch(target, {"aspects": aspects}, format="json")
     response = editor.post(revert_url("comparison", "relational-vs-key-value", first["id"]))
     assert response.status_code == 200, response.content

@@ -5,6 +5,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.conftest import require_tool
@@ -56,10 +57,14 @@ def _install_node_tools(npm: str) -> Path:
     return NODE_DIR / "node_modules" / ".bin"
 
 
-def test_openapi_typescript_generates_types_that_compile(tmp_path):
+@pytest.fixture(scope="module")
+def typescript(tmp_path_factory):
+    """``check(name)``: type-check ``tests/clients/{name}`` against the types
+    openapi-typescript generates from schema.yml (generated once per module)."""
     require_tool("node")
     bin_dir = _install_node_tools(require_tool("npm"))
-    generated = tmp_path / "kbapi.ts"
+    folder = tmp_path_factory.mktemp("typescript")
+    generated = folder / "kbapi.ts"
     result = subprocess.run(
         [str(bin_dir / "openapi-typescript"), str(SCHEMA_FILE), "--output", str(generated)],
         capture_output=True,
@@ -68,17 +73,32 @@ def test_openapi_typescript_generates_types_that_compile(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "error" not in result.stderr.lower(), result.stderr
-    types = generated.read_text()
-    assert "concepts_list: {" in types and '"/api/v1/concepts/{slug}/": {' in types
 
-    shutil.copy(CLIENTS / "use_types.ts", tmp_path / "use_types.ts")
-    result = subprocess.run(
-        [str(bin_dir / "tsc"), "--noEmit", "--strict", "--target", "es2020"]
-        + ["--moduleResolution", "node", str(tmp_path / "use_types.ts")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    def check(name: str) -> subprocess.CompletedProcess:
+        shutil.copy(CLIENTS / name, folder / name)
+        return subprocess.run(
+            [str(bin_dir / "tsc"), "--noEmit", "--strict", "--target", "es2020"]
+            + ["--moduleResolution", "node", str(folder / name)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    check.types = generated.read_text()
+    return check
+
+
+def test_openapi_typescript_generates_types_that_compile(typescript):
+    assert "concepts_list: {" in typescript.types
+    assert '"/api/v1/concepts/{slug}/": {' in typescript.types
+    result = typescript("use_types.ts")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_typescript_frontend_can_rely_on_the_contract(typescript):
+    """tests/clients/contract.ts narrows on a search hit's type (with a `never` check), types
+    sparse fields, and treats every collection, concept stub and comparison cell as one."""
+    result = typescript("contract.ts")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -110,6 +110,8 @@ def test_generated_python_client_calls_every_operation_and_variant(live_app, cli
 
     # --- reads, with every variant -------------------------------------------------------
     call(anon, "api_root")
+    types = call(anon, "relation_types_list")
+    assert {t.slug: t.label for t in types.results}["is-a"] == "is a"
     for list_id, detail_id, key in (
         ("categories_list", "categories_retrieve", "database-type"),
         ("tags_list", "tags_retrieve", None),
@@ -203,7 +205,7 @@ def test_generated_python_client_calls_every_operation_and_variant(live_app, cli
         body=models.PatchedExampleRequest(name="Client example 3"),
     )
     aspect = models.AspectRequest.from_dict(
-        {"name": "Speed", "values": {"client-concept": "fast", kv: "faster"}}
+        {"name": "Speed", "values": {"client-concept": ["fast"], kv: ["faster"]}}
     )
     comparison = models.ComparisonRequest(
         slug="client-comparison",

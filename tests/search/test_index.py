@@ -176,17 +176,27 @@ def test_a_refused_write_leaves_the_index_as_it_was(deleter, anon, small_kb):
     assert ("concept", "database") in found(anon, "database")
 
 
-def test_snippets_mark_matches_and_escape_the_rest(editor, anon, small_kb):
-    definition = "Never <script>alert(1)</script> trust a lemming & its friends."
+def test_snippets_are_plain_text_and_highlights_give_the_matches(editor, anon, small_kb):
+    """A snippet is text to show as text: no <mark>, no HTML escapes, no Markdown syntax
+    (the definition is Markdown); ``highlights`` say where the matches are in it."""
+    definition = "Never **trust** a `lemming` & its [friends](https://example.org/f) *ever*."
     create(editor, "concept-list", concept("lemming", "Rodent", definition=definition))
-    snippet = search(anon, "lemming")["results"][0]["snippet"]
-    assert "<mark>lemming</mark>" in snippet
-    # PostgreSQL's headline drops the tags, SQLite's snippet keeps them escaped: either way
-    # the only markup left is the <mark>s.
-    text = snippet.replace("<mark>", "").replace("</mark>", "")
-    assert "<" not in text
-    assert ">" not in text
-    assert "&amp;" in text
+    hit = search(anon, "lemming")["results"][0]
+    snippet = hit["snippet"]
+    assert [snippet[start:end] for start, end in hit["highlights"]] == ["lemming"]
+    assert snippet == "Never trust a lemming & its friends ever."
+    # the same for a match in a name, where the index has no Markdown to drop
+    hit = search(anon, "rodent")["results"][0]
+    assert [hit["snippet"][a:b].lower() for a, b in hit["highlights"]] == ["rodent"]
+
+
+def test_text_between_angle_brackets_is_text_too(editor, anon, small_kb):
+    definition = "Never <script>alert(1)</script> trust a lemming."
+    create(editor, "concept-list", concept("lemming", "Rodent", definition=definition))
+    hit = search(anon, "lemming")["results"][0]
+    assert [hit["snippet"][a:b] for a, b in hit["highlights"]] == ["lemming"]
+    # PostgreSQL's headline drops what looks like a tag, SQLite's keeps it: as text, unescaped
+    assert "&lt;" not in hit["snippet"] and "<mark>" not in hit["snippet"]
 
 
 def test_reindex_command_rebuilds_the_same_index(anon, kb):

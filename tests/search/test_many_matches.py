@@ -49,7 +49,7 @@ def test_beyond_max_hits_the_name_matches_are_the_hits(anon, kb, max_hits):
     assert hits[0]["rank"] == pytest.approx(1.75)
     assert [hit["rank"] for hit in hits[1:]] == pytest.approx([0.75] * 4)
     assert all(hit["title"].lower().startswith("database") for hit in hits)
-    assert all("<mark>" in hit["snippet"] for hit in hits)
+    assert all(hit["highlights"] for hit in hits)
     assert anon.get(hits[1]["url"]).status_code == 200
 
 

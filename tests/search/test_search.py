@@ -38,10 +38,11 @@ def test_alias_and_abbreviation_searches_find_the_concept_first(anon, kb):
 
 def test_a_hit_has_its_type_title_rank_snippet_and_absolute_url(anon, kb):
     hit = search(anon, "NoSQL")["results"][0]
-    assert set(hit) == {"type", "slug", "title", "rank", "snippet", "url"}
+    assert set(hit) == {"type", "slug", "title", "rank", "snippet", "highlights", "url"}
     assert hit["title"] == "Non-relational database"
     assert isinstance(hit["rank"], float)
-    assert "<mark>NoSQL</mark>" in hit["snippet"]
+    assert "NoSQL" in [hit["snippet"][start:end] for start, end in hit["highlights"]]
+    assert "<mark>" not in hit["snippet"]
     assert hit["url"].startswith("http://testserver/api/v1/concepts/non-relational-database/")
     assert anon.get(hit["url"]).json()["slug"] == "non-relational-database"
 
