@@ -1,6 +1,7 @@
 """drf-spectacular hooks: document the shared error shape on every operation."""
 
 import json
+import re
 
 from drf_spectacular import openapi
 from rest_framework import permissions
@@ -92,7 +93,13 @@ def tidy_schema(result, generator, request, public):
       component becomes ``anyOf`` that component or null (the 3.0 way to say null, which
       generated clients read as ``Component | None``); an untyped value that may be anything
       (a history change's ``old`` and ``new``) drops the ``nullable``: any value includes null.
-    - every operation states its security: one without any is ``security: []`` (public).
+    - every operation states its security: one without any is ``security: []`` (public),
+      and so is a read anyone may make whose answer is the same whoever asks (credentials
+      are accepted but change nothing). Only reads whose answer depends on the caller
+      (``CALLER_DEPENDENT``) say "a token, a session or nothing" (``{}`` among them):
+      openapi-python-client makes an operation with any security requirement demand an
+      ``AuthenticatedClient``, so a public read declared so could not be called with the
+      plain ``Client`` a frontend without an account has.
     - JSON comes first among a request body's media types: generated clients send the
       first one (openapi-python-client's form-encoded bodies do not even compile).
     - components nothing refers to are dropped (a request twin of a read-only serializer).
@@ -107,6 +114,8 @@ def tidy_schema(result, generator, request, public):
     for path_item in result.get("paths", {}).values():
         for operation in path_item.values():
             operation.setdefault("security", [])
+            if {} in operation["security"] and not _caller_dependent(operation):
+                operation["security"] = []
             content = operation.get("requestBody", {}).get("content")
             if content and "application/json" in content:
                 body = {"application/json": content.pop("application/json")}
@@ -119,6 +128,14 @@ def tidy_schema(result, generator, request, public):
             return result
         for name in unused:
             del schemas[name]
+
+
+# Reads whose answer depends on who asks: a history entry's ``user`` is shown to editors only.
+CALLER_DEPENDENT = re.compile(r"_history_list$")
+
+
+def _caller_dependent(operation: dict) -> bool:
+    return bool(CALLER_DEPENDENT.search(operation.get("operationId", "")))
 
 
 def _walk(node):
