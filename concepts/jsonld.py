@@ -128,7 +128,22 @@ def document(nodes: list[dict], request, top: Iterable[str] | None = None) -> di
 
 
 def links_from_edges(edges: Iterable[tuple[str, str, str]]) -> dict[str, dict[str, set[str]]]:
-    """SKOS links per concept slug from ``(source slug, type, target slug)`` edges."""
+    """SKOS links per concept slug from ``(source slug, type, target slug)`` edges.
+
+    SKOS keeps the hierarchy and ``related`` apart (integrity condition S27: ``related``
+    is disjoint from ``broaderTransitive``), and a ``broader`` that another of the
+    concept's ``broader`` already implies is redundant. Our relation types say more
+    than SKOS can (``table prerequisite-of primary-key`` while ``primary-key part-of
+    table``), so among the given edges: a pair the hierarchy already links, directly
+    or through other concepts, gets no ``related``, and a ``broader`` implied by
+    another one is left out. The API's relations keep every edge.
+    """
+    edges = list(edges)
+    parents: dict[str, set[str]] = {}
+    for source, relation_type, target in edges:
+        if relation_type in BROADER_TYPES:
+            parents.setdefault(source, set()).add(target)
+    above = _ancestors(parents)
     links: dict[str, dict[str, set[str]]] = {}
 
     def add(subject: str, term: str, obj: str) -> None:
@@ -136,12 +151,30 @@ def links_from_edges(edges: Iterable[tuple[str, str, str]]) -> dict[str, dict[st
 
     for source, relation_type, target in edges:
         if relation_type in BROADER_TYPES:
+            others = parents[source] - {target}
+            if any(target in above.get(other, ()) for other in others):
+                continue  # implied by a more specific broader concept
             add(source, "broader", target)
             add(target, "narrower", source)
-        else:
+        elif target not in above.get(source, ()) and source not in above.get(target, ()):
             add(source, "related", target)
             add(target, "related", source)
     return links
+
+
+def _ancestors(parents: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Every concept reachable upwards through ``parents`` (cycles tolerated)."""
+    above: dict[str, set[str]] = {}
+    for start in parents:
+        seen: set[str] = set()
+        todo = list(parents[start])
+        while todo:
+            node = todo.pop()
+            if node not in seen:
+                seen.add(node)
+                todo.extend(parents.get(node, ()))
+        above[start] = seen
+    return above
 
 
 def graph_document(nodes: list[dict], edges: list[dict], request, *, whole: bool) -> dict:
