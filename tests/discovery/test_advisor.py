@@ -192,3 +192,59 @@ def test_editing_a_trait_through_the_api_changes_the_answer(anon, editor):
     assert "Each session can be one small document." in reasons
     # a keyword added in the content is understood at once
     assert top(anon, q="a stash for logins") == "document-store"
+
+
+def ranking(client, **params) -> list[str]:
+    response = advise(client, **params)
+    assert response.status_code == 200, response.content
+    return [r["slug"] for r in response.json()["results"]]
+
+
+def recognised(client, **params) -> set[tuple[str, str]]:
+    return {(r["factor"], r["value"]) for r in advise(client, **params).json()["requirements"]}
+
+
+# Queries a learner might type, where one generic word used to pull in the wrong need
+# (content review E12): each is answered as the learner means it.
+def test_a_cdn_for_images_is_no_graph_question(anon):
+    assert ("relationships", "many") not in recognised(
+        anon, q="content delivery network for images"
+    )
+    order = ranking(anon, q="content delivery network for images")
+    assert order[0] in {"key-value-store", "document-store"}
+    assert order.index("graph-database") > order.index("key-value-store")
+    assert order[-1] == "relational-database"  # images are unstructured data
+
+
+def test_low_network_latency_asks_for_low_latency_not_relationships(anon):
+    assert recognised(anon, q="network latency must be low") == {("latency", "low")}
+    order = ranking(anon, q="network latency must be low")
+    assert order[0] == "key-value-store"
+    assert order.index("graph-database") > order.index("column-store")
+
+
+def test_eventual_consistency_at_huge_scale_asks_for_nosql(anon):
+    needs = recognised(anon, q="eventual consistency is fine, we need huge scale")
+    assert needs == {("scale_out", "yes")}
+    order = ranking(anon, q="eventual consistency is fine, we need huge scale")
+    assert order[-1] == "relational-database"
+    assert set(order[:3]) == {"key-value-store", "document-store", "column-store"}
+
+
+def test_strong_consistency_still_asks_for_transactions(anon):
+    assert top(anon, q="strong consistency for payments") == "relational-database"
+
+
+def test_product_recommendations_point_to_the_graph_only(anon):
+    assert recognised(anon, q="product recommendations") == {
+        ("intended_use", "product-recommendations")
+    }
+    body = advise(anon, q="product recommendations").json()
+    assert body["results"][0]["slug"] == "graph-database"
+    assert all(r["score"] == 0 for r in body["results"][1:])
+
+
+def test_django_app_settings_is_not_a_key_value_need(anon):
+    response = advise(anon, q="django app settings")
+    assert response.status_code == 400  # nothing recognised, rather than "use a key-value store"
+    assert top(anon, q="store user settings") == "key-value-store"

@@ -51,7 +51,7 @@ def test_shortest_chain_across_the_knowledge_base(anon):
     assert [(e["type"], e["direction"]) for e in body["edges"]] == [
         ("contrasts-with", "forward"),
         ("uses", "backward"),
-        ("is-a", "backward"),
+        ("implements", "backward"),  # the Django ORM implements the ORM technique
     ]
     assert_is_a_chain(body)
 
