@@ -101,3 +101,46 @@ def test_a_cycle_in_the_files_is_a_content_error(db, tmp_path):
     _write(tmp_path, [one, two])
     with pytest.raises(ContentError, match="cycle: one → two → one"):
         load_folder(tmp_path)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_closing_a_loop_at_once_cannot_both_win():
+    """A requires B and B requires A, written at the same time: one is refused (no deadlock,
+    no loop), however the two interleave."""
+    import threading
+
+    from django.core.exceptions import ValidationError
+    from django.db import connection, connections
+
+    from concepts.models import Concept
+    from concepts.services import example_create, example_update
+
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite runs one writer at a time")
+    load_folder(FIXTURE_CONTENT)
+    concept = Concept.objects.get(slug="database")
+    for round_ in range(8):
+        a, b = (
+            example_create(**{**NEW, "slug": f"a-{round_}", "concepts": [concept]}),
+            example_create(**{**NEW, "slug": f"b-{round_}", "concepts": [concept]}),
+        )
+        start, outcomes = threading.Barrier(2, timeout=30), []
+
+        def write(example, other, start=start, outcomes=outcomes):
+            try:
+                start.wait()
+                example_update(example=example, data={"requires": [other]})
+                outcomes.append("ok")
+            except ValidationError:
+                outcomes.append("refused")
+            except Exception as exc:  # a deadlock would land here
+                outcomes.append(repr(exc))
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=write, args=pair) for pair in ((a, b), (b, a))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert sorted(outcomes) == ["ok", "refused"], outcomes
