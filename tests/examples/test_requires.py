@@ -95,6 +95,16 @@ def test_the_files_load_required_examples_first_and_export_requires(db, tmp_path
     assert exported["z-base"]["requires"] == []
 
 
+def test_examples_gone_from_the_files_are_deleted_requiring_ones_first(db, tmp_path):
+    base = {**NEW, "slug": "a-base", "name": "Base"}
+    _write(tmp_path, [base, {**NEW, "slug": "b-uses-it", "requires": ["a-base"]}])
+    load_folder(tmp_path)
+    _write(tmp_path, [])
+    report = load_folder(tmp_path)
+    assert report.conflicts == []
+    assert report.deleted["examples"] == 2
+
+
 def test_a_cycle_in_the_files_is_a_content_error(db, tmp_path):
     one = {**NEW, "slug": "one", "requires": ["two"]}
     two = {**NEW, "slug": "two", "name": "Two", "requires": ["one"]}
