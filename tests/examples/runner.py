@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from .catalogue import Catalogue
@@ -231,8 +232,8 @@ class DjangoBatch:
 
 def run_django(catalogue: Catalogue, slug: str, *, tmp: Path, batch: DjangoBatch | None) -> None:
     if batch is None or not batch.set_up:
-        root = tmp / f"project-{slug}"
-        root.mkdir(parents=True, exist_ok=True)
+        tmp.mkdir(parents=True, exist_ok=True)
+        root = Path(tempfile.mkdtemp(prefix=f"project-{slug}-", dir=tmp))
         slugs = [slug, *_renderers(catalogue, slug)]
         plan = build(root, catalogue, slugs)
         results = run_driver(root, "examples")
