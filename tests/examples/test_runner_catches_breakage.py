@@ -71,3 +71,21 @@ def test_a_cycle_in_requires_is_refused(catalogue):
     bad = catalogue.replaced(replace(example, requires=("library-sample-data",)))
     with pytest.raises(AssertionError, match="cycle"):
         bad.closure("library-sample-data")
+
+
+def test_a_models_example_that_breaks_the_project_fails_alone(catalogue, tmp_path):
+    """When the project of all examples cannot be set up, each runs in its own: the broken
+    one fails, the others still pass."""
+    from .catalogue import Catalogue
+    from .runner import DjangoBatch
+
+    keep = ("library-settings", "library-models", "proxy-model-example")
+    small = Catalogue({slug: catalogue[slug] for slug in keep})
+    bad = broken(catalogue, "multi-table-inheritance-example", "models.Model", "models.Modle")
+    small = small.replaced(bad["multi-table-inheritance-example"])
+    (tmp_path / "all").mkdir()
+    batch = DjangoBatch(small, tmp_path / "all")
+    assert not batch.set_up
+    run_example(small, "proxy-model-example", tmp=tmp_path, batch=batch)
+    with pytest.raises(ExampleFailed, match="Modle"):
+        run_example(small, "multi-table-inheritance-example", tmp=tmp_path, batch=batch)
