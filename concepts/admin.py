@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from concepts import services
 from concepts.models import Category, Concept, Example, Tag
+from concepts.shape import EXAMPLE
 from history.admin import ServiceAdmin
 from kbapi.core.admin import ServiceModelAdmin
 
@@ -68,7 +69,7 @@ class ExampleAdmin(ServiceAdmin):
     list_display = ("name", "slug", "kind", "language")
     list_filter = ("kind", "language")
     search_fields = ("name", "slug", "description")
-    autocomplete_fields = ("concepts",)
+    autocomplete_fields = ("concepts", "requires")
     prepopulated_fields = {"slug": ("name",)}
     writes = services.EXAMPLE_WRITES
-    service_fields = services.EXAMPLE_FIELDS + ("concepts",)
+    service_fields = services.EXAMPLE_FIELDS + EXAMPLE.links

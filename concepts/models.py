@@ -102,6 +102,13 @@ class Example(Versioned):
     code = models.TextField(blank=True, max_length=20000)
     language = models.CharField(max_length=40, blank=True)
     concepts = models.ManyToManyField(Concept, related_name="examples")
+    requires = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="required_by",
+        help_text="Examples this one builds on: a code example runs with them (transitively).",
+    )
     history = HistoricalRecords(bases=[HistoryExtras])
 
     class Meta:

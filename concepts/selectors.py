@@ -70,6 +70,13 @@ def example_list() -> QuerySet[Example]:
     return Example.objects.prefetch_related(Prefetch("concepts", queryset=concept_stubs()))
 
 
+def example_detail() -> QuerySet[Example]:
+    """An example in full: also the slugs of the examples it requires."""
+    return example_list().prefetch_related(
+        Prefetch("requires", queryset=Example.objects.only("id", "slug"))
+    )
+
+
 def concept_dependents(*, concept: Concept) -> dict[str, list[str]]:
     """What would lose knowledge if ``concept`` were deleted, by kind."""
     edges = (

@@ -2,6 +2,8 @@
 
 from collections.abc import Sequence
 
+from django.db import transaction
+
 from kbapi.core.services import ModelServices, create_instance, delete_instance, update_instance
 
 from .models import Category, Concept, Example, Tag
@@ -98,23 +100,73 @@ def concept_delete(*, concept: Concept, **context) -> None:
 
 def example_create(*, actor=None, change_message: str = "", **fields) -> Example:
     """A new example from its fields by keyword (``EXAMPLE.fields``; its concepts, at least
-    one, as objects): those in ``EXAMPLE.required`` must be given, the others default to
-    empty."""
+    one, and the examples it requires, as objects): those in ``EXAMPLE.required`` must be
+    given, the others default to empty. Nothing requires a new example yet, so what it
+    requires cannot make a cycle."""
     data, m2m = _create_data(example_create, EXAMPLE, fields)
     _require_concepts(m2m["concepts"])
     return create_instance(Example, data=data, m2m=m2m, actor=actor, change_message=change_message)
 
 
+@transaction.atomic
 def example_update(*, example: Example, data: dict, **context) -> Example:
     plain, m2m = _split(data, EXAMPLE_FIELDS, EXAMPLE.links)
     if "concepts" in m2m:
         m2m["concepts"] = list(m2m["concepts"])
         _require_concepts(m2m["concepts"])
+    if "requires" in m2m:
+        m2m["requires"] = list(m2m["requires"])
+        _require_no_cycle(example, m2m["requires"])
     return update_instance(example, data=plain, m2m=m2m, **context)
 
 
 def example_delete(*, example: Example, **context) -> None:
-    delete_instance(example, **context)
+    """An example that others require is kept until they stop requiring it (a 409 naming
+    them): they would no longer run."""
+
+    def dependents():
+        return {"examples": sorted(example.required_by.values_list("slug", flat=True))}
+
+    delete_instance(example, dependents=dependents, **context)
+
+
+def _require_no_cycle(example: Example, requires: list[Example]) -> None:
+    """The rule that ``requires`` never loops: ``example`` may not be reached again from the
+    examples it is to require. Checked under locks: the example and every example reachable
+    from ``requires`` are locked (in id order, so two writers cannot deadlock on one pair)
+    before the walk that decides, so no concurrent write can close a loop meanwhile."""
+    from django.core.exceptions import ValidationError
+
+    if any(required.pk == example.pk for required in requires):
+        raise ValidationError({"requires": "An example cannot require itself."})
+    links = Example.requires.through.objects
+    locked: set[int] = set()
+    while True:
+        parent = {required.pk: None for required in requires}  # id -> the id it was reached from
+        frontier = list(parent)
+        while frontier:
+            pairs = links.filter(from_example_id__in=frontier).values_list(
+                "from_example_id", "to_example_id"
+            )
+            frontier = []
+            for source, target in pairs:
+                if target not in parent:
+                    parent[target] = source
+                    frontier.append(target)
+        wanted = ({example.pk} | set(parent)) - locked
+        if not wanted:
+            break
+        rows = Example.objects.select_for_update(no_key=True).filter(pk__in=wanted).order_by("pk")
+        locked |= set(rows.values_list("pk", flat=True))
+        locked |= wanted  # rows deleted meanwhile: lock_references reports them
+    if example.pk in parent:
+        path, at = [], example.pk
+        while at is not None:
+            path.append(at)
+            at = parent[at]
+        slugs = dict(Example.objects.filter(pk__in=path).values_list("pk", "slug"))
+        chain = " → ".join([example.slug, *(slugs[pk] for pk in reversed(path))])
+        raise ValidationError({"requires": f"Requiring these would make a cycle: {chain}."})
 
 
 def _require_concepts(concepts: list[Concept]) -> None:

@@ -257,7 +257,7 @@ def normalise(kind: str, data: dict) -> dict:
             else aspect
             for aspect in entry["aspects"]
         ]
-    for key in ("tags", "concepts") if kind != "comparisons" else ():
+    for key in ("tags", "concepts", "requires") if kind != "comparisons" else ():
         if isinstance(entry.get(key), list):
             entry[key] = sorted(entry[key])
     return entry
@@ -395,13 +395,20 @@ class _Sync:
 
     def run(self) -> None:
         for kind in KINDS:
-            for entry in self.files.values():
-                if entry.kind == kind:
-                    self.entry(entry)
+            entries = [entry for entry in self.files.values() if entry.kind == kind]
+            if kind == "examples":  # an example after those it requires
+                entries = required_first(entries, lambda e: e.key, lambda e: e.data["requires"])
+            for entry in entries:
+                self.entry(entry)
         for kind in reversed(KINDS):
-            for where, base in list(self.base.items()):
-                if where[0] == kind and where not in self.files:
-                    self.gone(base)
+            gone = [
+                b for where, b in self.base.items() if where[0] == kind and where not in self.files
+            ]
+            if kind == "examples":  # an example before those it requires
+                gone = required_first(gone, lambda b: b.key, lambda b: b.data.get("requires", []))
+                gone.reverse()
+            for base in gone:
+                self.gone(base)
 
     def entry(self, entry: Entry) -> None:
         f, base, d = entry.data, self.base.get(entry.where), self.stored.get(entry.where)
@@ -564,6 +571,29 @@ class _Sync:
             base.delete()
 
 
+def required_first(items: list, key_of: Callable, requires_of: Callable) -> list:
+    """``items`` (examples) in their order, except that each comes after those it requires
+    among them (depth first); a ContentError names a cycle."""
+    by_key = {key_of(item): item for item in items}
+    done: set = set()
+    ordered: list = []
+
+    def visit(key, path: tuple) -> None:
+        if key in done or key not in by_key:
+            return
+        if key in path:
+            chain = " → ".join([*path[path.index(key) :], key])
+            raise ContentError(f"examples: requires makes a cycle: {chain}")
+        for required in requires_of(by_key[key]):
+            visit(required, (*path, key))
+        done.add(key)
+        ordered.append(by_key[key])
+
+    for item in items:
+        visit(key_of(item), ())
+    return ordered
+
+
 def _dependents_text(needed) -> str:
     if isinstance(needed, dict):
         return "; ".join(f"{kind}: {', '.join(map(str, names))}" for kind, names in needed.items())
@@ -574,7 +604,12 @@ def _references(kind: str, data: dict) -> list[tuple[str, str]]:
     """The (kind, key) of every entry ``data`` refers to."""
     if kind == "concepts":
         return [("categories", data["category"]), *(("tags", slug) for slug in data["tags"])]
-    if kind in ("examples", "comparisons"):
+    if kind == "examples":
+        return [
+            *(("concepts", slug) for slug in data["concepts"]),
+            *(("examples", slug) for slug in data["requires"]),
+        ]
+    if kind == "comparisons":
         return [("concepts", slug) for slug in data["concepts"]]
     if kind == "relations":
         return [("concepts", data["source"]), ("concepts", data["target"])]
@@ -623,6 +658,12 @@ def _resolve(kind: str, data: dict) -> dict:
         data["tags"] = list(tags.values())
     if kind in ("examples", "comparisons") and "concepts" in data:
         data["concepts"] = _concepts(data["concepts"])
+    if kind == "examples" and "requires" in data:
+        found = {e.slug: e for e in Example.objects.filter(slug__in=data["requires"])}
+        missing = [slug for slug in data["requires"] if slug not in found]
+        if missing:
+            raise ValidationError({"requires": f"unknown example(s): {', '.join(missing)}"})
+        data["requires"] = [found[slug] for slug in data["requires"]]
     if kind == "relations":
         for name in ("source", "target"):
             if name in data:
@@ -683,7 +724,10 @@ EXPORTERS = {
         Concept.objects.select_related("category").prefetch_related("tags").order_by("slug"),
         concept_entry,
     ),
-    "examples": (Example.objects.prefetch_related("concepts").order_by("slug"), example_entry),
+    "examples": (
+        Example.objects.prefetch_related("concepts", "requires").order_by("slug"),
+        example_entry,
+    ),
     "relations": (
         Relation.objects.select_related("source", "target").order_by(
             "source__slug", "type", "target__slug"

@@ -112,12 +112,15 @@ class ShapedFields:
     (many-to-many: a list of slugs), a JSON text list as a list of strings (at most
     ``TEXT_ITEM_MAX_LENGTH`` characters each when written), JSON records as a list of
     objects. The lists are optional in writes; references are required (even a blank
-    many-to-many: the tags of a concept written whole).
+    many-to-many: the tags of a concept written whole), except the links a serializer names
+    in ``optional_links`` (added later: a write that leaves them out keeps them, a create
+    stores none).
 
     Listed after ``FieldsExpandMixin``: the schema describes a serializer without a
     docstring by the first of its bases, which has always been that mixin's."""
 
     shape: Shape
+    optional_links: tuple[str, ...] = ()
 
     def build_field(self, field_name, info, model_class, nested_depth):
         kind = self.shape.kinds.get(field_name)
@@ -125,6 +128,8 @@ class ShapedFields:
         if kind in (REF, REFS):
             related = model_class._meta.get_field(field_name).related_model
             kwargs = {"slug_field": "slug", "queryset": related._default_manager.all()}
+            if field_name in self.optional_links:
+                kwargs["required"] = False
             return serializers.SlugRelatedField, kwargs | ({"many": True} if kind == REFS else {})
         if kind == TEXT_LIST:
             limit = {} if read_only else {"max_length": TEXT_ITEM_MAX_LENGTH}
@@ -222,6 +227,7 @@ class ExampleBriefSerializer(FieldsExpandMixin, ShapedFields, serializers.ModelS
 
 class ExampleSerializer(FieldsExpandMixin, ShapedFields, serializers.ModelSerializer):
     shape = EXAMPLE
+    optional_links = ("requires",)  # slugs of examples; the services refuse a cycle
     expandable = {}  # filled in below
     url = slug_url("example-detail")
 
@@ -276,11 +282,14 @@ ConceptBriefSerializer.expandable = {
 EXAMPLE_EXPANSIONS = {
     "concepts": Expansion(lambda: ConceptStubSerializer(many=True, read_only=True), ("concepts",)),
 }
+_EXAMPLE_FULL_ONLY_PREFETCH = {
+    "requires": (Prefetch("requires", queryset=Example.objects.only("id", "slug")),),
+}
 ExampleSerializer.expandable = EXAMPLE_EXPANSIONS
 ExampleBriefSerializer.expandable = {
     **EXAMPLE_EXPANSIONS,
     **{
-        name: borrow(lambda: ExampleSerializer, name)
+        name: borrow(lambda: ExampleSerializer, name, _EXAMPLE_FULL_ONLY_PREFETCH.get(name, ()))
         for name in ExampleSerializer.Meta.fields
         if name not in ExampleBriefSerializer.Meta.fields
     },

@@ -104,4 +104,5 @@ class ExampleViewSet(HistoryMixin, ServiceModelViewSet):
     ordering_fields = ["name", "slug", "kind", "updated_at"]
     writes = services.EXAMPLE_WRITES
     brief_serializer_class = serializers.ExampleBriefSerializer
-    detail_selector = selectors.example_list
+    list_selector = selectors.example_list
+    detail_selector = selectors.example_detail

@@ -24,7 +24,7 @@ DETAILS = {
     ("concept-detail", "relational-database"): 1,  # the concept, all it embeds as JSON arrays
     ("category-detail", "database-type"): 1,
     ("tag-detail", "nosql"): 1,
-    ("example-detail", "select-rows"): 2,
+    ("example-detail", "select-rows"): 3,  # the example, its concepts, what it requires
     ("relation-detail", "relational-database--is-a--database"): 1,
     ("comparison-detail", "relational-vs-key-value"): 4,
 }
