@@ -21,7 +21,7 @@ def ranking(client, **params) -> list[str]:
         "OLAP scans with column compression",
         "a data lake of parquet files",
         "clickstream analytics loaded in nightly batches",
-        "columnar storage for ad hoc analytics",
+        "columnar storage for ad hoc analytical queries",
     ],
 )
 def test_analytical_needs_point_to_the_columnar_database(anon, need):
@@ -56,6 +56,12 @@ def test_large_volume_analytics_separates_columnar_from_graph(anon):
     slugs = ranking(anon, intended_use="large-volume-analytics")
     assert slugs[0] == "columnar-database"
     assert slugs[-1] == "graph-database"
+
+
+def test_generic_needs_keep_the_answers_the_notes_give(anon):
+    assert ranking(anon, q="structured data")[0] == "relational-database"
+    assert ranking(anon, q="analytics platform")[0] == "document-store"
+    assert ranking(anon, q="ad hoc queries")[0] == "document-store"
 
 
 def test_structured_requirements_for_scans_and_few_transactions(anon):
