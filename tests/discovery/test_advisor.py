@@ -10,6 +10,7 @@ DATABASE_TYPES = {
     "key-value-store",
     "document-store",
     "column-store",
+    "columnar-database",
     "graph-database",
 }
 
