@@ -68,7 +68,9 @@ def test_everything_in_the_content_files_is_loaded(kb):
 def test_every_concept_is_complete(kb):
     for concept in Concept.objects.select_related("category"):
         assert concept.summary.strip() and concept.definition.strip(), concept.slug
-        assert concept.category_id and concept.source.startswith(("Week ", "Beyond the notes › ")), concept.slug
+        assert concept.category_id and concept.source.startswith(
+            ("Week ", "Beyond the notes › ")
+        ), concept.slug
         assert concept.summary.count(". ") == 0 or concept.summary.endswith("."), concept.slug
 
 

@@ -89,7 +89,13 @@ def setup_project() -> None:
     from django.core.management import call_command
 
     call_command("makemigrations", "library", verbosity=0, interactive=False)
+    plan = json.loads(Path("plan.json").read_text())
+    for path, code in plan.get("migrations", []):
+        Path(path).write_text(code)  # after 0001_initial, which it depends on
     call_command("migrate", verbosity=0, interactive=False)
+    if plan.get("migrations"):  # a data migration must also run backwards
+        call_command("migrate", "library", "0001", verbosity=0, interactive=False)
+        call_command("migrate", verbosity=0, interactive=False)
     call_command("check", verbosity=0)
 
 
@@ -160,7 +166,9 @@ def check_example(slug: str, target: dict, plan: dict) -> None:
                 response = ctx.admin.get(url)
                 assert response.status_code == 200, f"GET {url}: {response.status_code}"
         for name in target["models"]:
-            assert _is_model(name) or _abstract(name), f"{name} is no model of library"
+            assert _is_model(name) or _abstract(name) or _queries(name), (
+                f"{name} is no model, manager or QuerySet of library"
+            )
         if "admin" in target["roles"]:
             from django.contrib import admin
 
@@ -200,9 +208,28 @@ def _abstract(name: str) -> bool:
     return cls is not None and getattr(getattr(cls, "_meta", None), "abstract", False)
 
 
+def _queries(name: str) -> bool:
+    """A QuerySet or manager class the models module defines (a custom manager's)."""
+    from django.db import models
+
+    cls = getattr(importlib.import_module("library.models"), name, None)
+    return isinstance(cls, type) and issubclass(cls, models.QuerySet | models.Manager)
+
+
 def check_module(path: str) -> None:
-    """``application`` of a WSGI or ASGI module answers GET /admin/login/ with 200."""
+    """``application`` of a WSGI or ASGI module answers GET /admin/login/ with 200. A
+    migration module has run already (setup_project, forwards and backwards); any other
+    module must import and each class it defines must build with no arguments (a router)."""
+    if path.startswith("library/migrations/"):
+        return
     module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
+    if not hasattr(module, "application"):
+        classes = [v for v in vars(module).values() if isinstance(v, type)]
+        assert classes or vars(module), f"{path} defines nothing"
+        for cls in classes:
+            if cls.__module__ == module.__name__:
+                cls()
+        return
     app = module.application
     if path.endswith("wsgi.py"):
         statuses = []

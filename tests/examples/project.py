@@ -82,6 +82,7 @@ def build(root: Path, catalogue: Catalogue, slugs: list[str]) -> dict:
     _write(root, "library/migrations/__init__.py", "")
     _write(root, "library/models.py", "from django.db import models  # noqa: F401\n")
     _write(root, "library/admin.py", "")
+    migrations: list[list[str]] = []
     base = [s.code for e in catalogue.closure(BASE_SETTINGS) for s in e.sections]
     _write(root, "mysite/settings.py", "\n\n".join(base))
     for example in included:
@@ -93,8 +94,13 @@ def build(root: Path, catalogue: Catalogue, slugs: list[str]) -> dict:
             elif section.role in ("template", "module"):
                 if not section.path:
                     raise AssertionError(f"{example.slug}: the first line names no file")
-                _write(root, section.path, section.code)
-    plan, packages = {"targets": {}}, []
+                if section.path.startswith("library/migrations/"):
+                    # a hand-written migration builds on the ones makemigrations writes
+                    # first (0001_initial): the driver adds it after that step
+                    migrations.append([section.path, section.code])
+                else:
+                    _write(root, section.path, section.code)
+    plan, packages = {"targets": {}, "migrations": migrations}, []
     for number, slug in enumerate(slugs):
         example, closure = catalogue[slug], catalogue.closure(slug)
         target = {
