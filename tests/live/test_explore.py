@@ -24,7 +24,7 @@ def test_explore_searches_reads_follows_relations_and_prints_a_comparison(live_a
     assert out.startswith("Search 'key value store': ")
     assert "\nKey-value store  (database-type)\n" in out
     assert "--is-a--> Non-relational database: " in out
-    assert "Key-value vs document vs column vs graph databases" in out
+    assert "Key-value vs document vs wide-column vs graph databases" in out
     assert "aspect" in out and "| document-store" in out
     assert "Verdict: " in out
 

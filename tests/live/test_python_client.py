@@ -85,7 +85,7 @@ def test_generated_python_client_lists_fetches_and_searches(live_app, client_mod
     from kbapi_client.api.relations import relations_list
 
     client = client_module.Client(base_url=live_app.url, raise_on_unexpected_status=True)
-    page = concepts_list.sync(client=client, search="key", page_size=5)
+    page = concepts_list.sync(client=client, search="key-value", page_size=5)
     assert page.count >= 1 and len(page.results) <= 5
     assert "key-value-store" in [c.slug for c in page.results]
 

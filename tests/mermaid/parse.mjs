@@ -10,7 +10,9 @@ for (const name of ["Element", "HTMLElement", "Node", "DOMParser"]) {
 }
 
 const { default: mermaid } = await import("mermaid");
-mermaid.initialize({ startOnLoad: false, securityLevel: "strict" });
+// maxEdges: the whole graph has more edges than Mermaid's default limit (500), which only
+// the page embedding Mermaid can raise (a diagram cannot); README "Pictures" says so.
+mermaid.initialize({ startOnLoad: false, securityLevel: "strict", maxEdges: 5000 });
 
 let text = "";
 process.stdin.setEncoding("utf8");
