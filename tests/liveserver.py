@@ -150,6 +150,23 @@ def empty_database(folder: Path, *, sqlite: bool = False):
 
 
 @contextmanager
+def loaded_server(folder: Path, *commands: tuple[str, ...], **env: str):
+    """(base_url, database_url) of uvicorn serving a database of its own, migrated and loaded
+    with the real knowledge base as `make run` does, after any further manage.py
+    ``commands`` (e.g. createsuperuser); ``env`` goes to those commands and the server."""
+    with empty_database(folder) as database_url:
+        manage(database_url, "migrate", "--noinput", "-v0", timeout=300)
+        manage(database_url, "loadkb", timeout=300)
+        for command in commands:
+            manage(database_url, *command, timeout=300, **env)
+        server = uvicorn(
+            database_url, log=folder / "uvicorn.log", ready="/readyz", timeout=90, **env
+        )
+        with server as (url, _):
+            yield url, database_url
+
+
+@contextmanager
 def throwaway_database(folder: Path, *, sqlite: bool = False, **env: str):
     """(database_url, editor_token) of a migrated database holding the fixture content."""
     with empty_database(folder, sqlite=sqlite) as url:

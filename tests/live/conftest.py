@@ -10,9 +10,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.liveserver import empty_database, manage, uvicorn
+from tests.liveserver import loaded_server
 
-START_TIMEOUT = 90
 ADMIN = ("live-admin", "live-admin-pass-123")
 SUPERUSER_ENV = {
     "DJANGO_SUPERUSER_USERNAME": ADMIN[0],
@@ -31,13 +30,6 @@ class LiveApp:
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("kbapi-live")
-    with empty_database(workdir) as database_url:
-        manage(database_url, "migrate", "--noinput", "-v0", timeout=300)
-        manage(database_url, "loadkb", timeout=300)
-        manage(database_url, "createsuperuser", "--noinput", timeout=300, **SUPERUSER_ENV)
-        log = workdir / "uvicorn.log"
-        server = uvicorn(
-            database_url, log=log, ready="/readyz", timeout=START_TIMEOUT, SERVE_STATIC="true"
-        )
-        with server as (url, _):
-            yield LiveApp(url, *ADMIN)
+    createsuperuser = ("createsuperuser", "--noinput")
+    with loaded_server(workdir, createsuperuser, SERVE_STATIC="true", **SUPERUSER_ENV) as (url, _):
+        yield LiveApp(url, *ADMIN)

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import require_tool
-from tests.liveserver import child_env, empty_database, manage, uvicorn
+from tests.liveserver import child_env, loaded_server
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
@@ -64,12 +64,8 @@ def shell_script() -> tuple[str, list[str]]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("readme")
-    with empty_database(folder) as database_url:
-        manage(database_url, "migrate", "--noinput", "-v0", timeout=300)
-        manage(database_url, "loadkb", timeout=300)
-        with uvicorn(database_url, log=folder / "uvicorn.log", ready="/readyz") as (url, _):
-            yield url, database_url
+    with loaded_server(tmp_path_factory.mktemp("readme")) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")
