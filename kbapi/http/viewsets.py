@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 
-from rest_framework import viewsets
+from rest_framework import exceptions, viewsets
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
@@ -17,7 +17,18 @@ WRITE_ACTIONS = frozenset({"update", "partial_update", "destroy"})
 
 
 class JSONOptionsMixin:
-    """OPTIONS describes the endpoint in JSON, whatever ``?format=`` asks of its other answers."""
+    """OPTIONS describes the endpoint in JSON, whatever ``?format=`` asks of its other answers.
+
+    And a method the endpoint does not offer is a 405 (with ``Allow``) before anything
+    else: DRF authenticates and checks permissions first, so an anonymous POST to a detail
+    URL was a 401, which tells a client to sign in for something no one may do.
+    """
+
+    def initial(self, request, *args, **kwargs):
+        method = request.method.lower()
+        if method not in self.http_method_names or not hasattr(self, method):
+            raise exceptions.MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
 
     def options(self, request, *args, **kwargs):
         response = super().options(request, *args, **kwargs)

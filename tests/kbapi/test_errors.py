@@ -134,3 +134,23 @@ def test_page_size_is_clamped_to_the_maximum(anon, small_kb):
     response = anon.get(reverse("concept-list"), {"page_size": 10**9})
     assert response.status_code == 200
     assert response.json()["count"] == 3
+
+
+@pytest.mark.parametrize(
+    "method, url, allowed",
+    [
+        ("post", "/api/v1/concepts/acid/", "GET, PUT, PATCH, DELETE, HEAD, OPTIONS"),
+        ("put", "/api/v1/concepts/", "GET, POST, HEAD, OPTIONS"),
+        ("post", "/api/v1/relations/acid--is-a--database/", None),
+        ("delete", "/api/v1/graph/", "GET, HEAD, OPTIONS"),
+    ],
+)
+@pytest.mark.parametrize("who", ["anon", "editor"])
+def test_a_method_the_route_lacks_is_405_whoever_asks(request, small_kb, who, method, url, allowed):
+    """Not 401 for an anonymous client: signing in would not make the method exist."""
+    client = request.getfixturevalue(who)
+    response = getattr(client, method)(url, {}, format="json")
+    assert response.status_code == 405, response.content
+    assert response.json()["code"] == "method_not_allowed"
+    if allowed:
+        assert response["Allow"] == allowed
