@@ -215,7 +215,7 @@ def test_the_feed_costs_a_patch_one_query(editor, small_kb):
     editor.patch(detail, {"summary": "Warm."}, format="json")
     with CaptureQueriesContext(connection) as queries:
         assert editor.patch(detail, {"summary": "Measured."}, format="json").status_code == 200
-    feed_queries = [q for q in queries.captured_queries if '"history_change"' in q["sql"]]
+    feed_queries = [q for q in queries.captured_queries if '"history_change"' in (q["sql"] or "")]
     assert len(feed_queries) == 1 and feed_queries[0]["sql"].startswith("INSERT")
     assert len(queries) <= 20
 
