@@ -85,7 +85,8 @@ def test_the_serializer_detail_is_pinned_too(anon, many):
 # again under its lock, its tags (the history row's links), the UPDATE, the history
 # INSERT, the change feed's INSERT (its position is given at commit, in the database),
 # the search document rebuilt in place (the concept and its tags, the document, its update,
-# and the full-text row: SQLite rewrites the FTS5 row, PostgreSQL the vector), and the answer in one query. The test's own transaction adds a savepoint.
+# and the full-text row: SQLite rewrites the FTS5 row, PostgreSQL the vector), and the
+# answer in one query. The test's own transaction adds a savepoint.
 PATCH_QUERIES = {"sqlite": 17, "postgresql": 16}
 
 
