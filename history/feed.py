@@ -37,6 +37,9 @@ ACTION_CHOICES = ["created", "changed", "deleted", "reverted"]
 # named ``{type}-detail``.
 TYPES = ["category", "tag", "concept", "example", "relation", "comparison"]
 CURSOR_MAX = 10**MAX_DIGITS - 1
+# The fields whose change changes a relation's key (``source--type--target``): a rename of
+# a concept it names is recorded on it as a change of that field (``touch_referrers``).
+KEY_FIELDS = {"source", "type", "target"}
 
 
 def tracked(model: type[Model]) -> bool:
@@ -51,10 +54,13 @@ def key_of(instance: Model) -> str:
     return slug if slug is not None else instance.key
 
 
-def record(sender, instance, action, previous_slug=None, **kwargs):
+def record(sender, instance, action, fields=None, previous_slug=None, **kwargs):
     """``object_written``: one feed entry for this write, in its transaction."""
     if not tracked(sender) or action not in ACTIONS:
         return
+    key = key_of(instance)
+    if previous_slug is None and action == "update" and KEY_FIELDS & (fields or set()):
+        previous_slug = _previous_key(sender, instance.pk, key)
     reverting = REVERTING.get()
     reverted_to = None
     if reverting is not None and reverting[:2] == (sender, instance.pk) and action == "update":
@@ -63,7 +69,7 @@ def record(sender, instance, action, previous_slug=None, **kwargs):
     Change.objects.create(
         type=sender._meta.model_name,
         object_id=instance.pk,
-        key=key_of(instance),
+        key=key,
         previous_key=previous_slug or "",
         action="reverted" if reverted_to is not None else ACTIONS[action],
         version=getattr(instance, "version", None),
@@ -72,6 +78,15 @@ def record(sender, instance, action, previous_slug=None, **kwargs):
         user=user if getattr(user, "is_authenticated", False) else None,
         reverted_to=reverted_to,
     )
+
+
+def _previous_key(model: type[Model], pk, key: str) -> str | None:
+    """A relation's key before this write moved its source or target (or a concept it
+    names was renamed): the key of its last entry, when that differs (one query, on the
+    writes that can change a key only)."""
+    last = Change.objects.filter(type=model._meta.model_name, object_id=pk).order_by("-id")
+    found = last.values_list("key", flat=True).first()
+    return found if found and found != key else None
 
 
 class ChangeEntrySerializer(serializers.Serializer):
@@ -88,7 +103,9 @@ class ChangeEntrySerializer(serializers.Serializer):
     )
     previous_key = serializers.CharField(
         allow_null=True,
-        help_text="On a rename, the slug the object had before this change; null otherwise.",
+        help_text="On a rename, the key the object had before this change (a relation's key "
+        "changes with its source, type or target, and when a concept it names is renamed); "
+        "null otherwise.",
     )
     action = serializers.ChoiceField(
         choices=ACTION_CHOICES,

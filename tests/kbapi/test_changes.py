@@ -146,7 +146,13 @@ def test_a_rename_shows_the_previous_slug_and_what_it_touched(anon, editor, smal
     # the objects whose content names the concept got a version of their own, each listed once
     touched = [(e["type"], e["key"]) for e in found[1:]]
     assert touched and len(touched) == len(set(touched))
-    assert all(e["previous_key"] is None for e in found[1:])
+    # a relation's key names the concept: the mirror learns its old key too
+    relations = {e["key"]: e["previous_key"] for e in found[1:] if e["type"] == "relation"}
+    assert relations and all(
+        key.replace("kv-store", "key-value-store") == previous
+        for key, previous in relations.items()
+    ), relations
+    assert all(e["previous_key"] is None for e in found[1:] if e["type"] != "relation")
     assert all("renamed from 'key-value-store'" in e["message"] for e in found[1:])
 
 
