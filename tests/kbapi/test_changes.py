@@ -195,10 +195,10 @@ def test_pages_follow_the_cursor_and_the_end_says_so(anon, editor, small_kb):
     total = Change.objects.count()
     assert total > 5
     first = feed(anon, 0, page_size=2)
-    assert [e["cursor"] for e in first["results"]] == [1, 2] or len(first["results"]) == 2
+    assert len(first["results"]) == 2
     assert first["count"] == total and first["previous"] is None
     assert first["cursor"] == first["results"][-1]["cursor"]
-    assert first["next"].endswith(f"since={first['cursor']}") or "since=" in first["next"]
+    assert first["next"] == f"http://testserver{FEED}?page_size=2&since={first['cursor']}"
     response = anon.get(first["next"])
     assert response["Link"] == f'<{response.json()["next"]}>; rel="next"'
     second = response.json()
