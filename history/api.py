@@ -32,6 +32,7 @@ from history.revert import history_record, revert_to, tracked_fields
 from kbapi.http.renderers import JSONRenderer
 
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+ACTION_CHOICES = sorted(ACTIONS.values())  # the schema's ActionEnum (settings' overrides)
 HISTORY_ID = OpenApiParameter(
     "history_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="An entry's `id`."
 )
@@ -57,7 +58,7 @@ class HistoryEntrySerializer(serializers.Serializer):
             "no user is recorded (the content loader's changes)."
         ),
     )
-    action = serializers.ChoiceField(choices=sorted(ACTIONS.values()))
+    action = serializers.ChoiceField(choices=ACTION_CHOICES)
     message = serializers.CharField(allow_null=True)
     changes = ChangeSerializer(many=True)
 

@@ -10,6 +10,10 @@ class HistoryConfig(AppConfig):
     def ready(self):
         from simple_history.signals import pre_create_historical_record
 
+        from history import feed
         from history.models import fill_related
+        from kbapi.core.signals import object_written
 
         pre_create_historical_record.connect(fill_related, dispatch_uid="history.fill_related")
+        # the change feed's entry of each write, in the write's transaction
+        object_written.connect(feed.record, dispatch_uid="history.feed.record")

@@ -1,11 +1,18 @@
 """Reverting an object to an earlier history entry: the one revert of the API and the admin."""
 
+from contextvars import ContextVar
+
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Model
 
 from kbapi.core.services import Conflict
 
 HIDDEN_FIELDS = {"id", "version", "created_at", "updated_at"}
+
+# (model, pk, history id) of the object a revert is restoring, while it runs: its update
+# is recorded in the change feed as a revert (``history.feed``); what the revert touches
+# besides (the referrers of a renamed slug) stays an ordinary change.
+REVERTING: ContextVar[tuple | None] = ContextVar("reverting", default=None)
 
 
 def tracked_fields(model: type[Model]) -> list:
@@ -44,6 +51,7 @@ def revert_to(
     the state refers to what is gone or does not validate any more.
     """
     data = revert_data(type(instance), record)
+    token = REVERTING.set((type(instance), instance.pk, record.history_id))
     try:
         return update_service(
             **{service_object: instance},
@@ -54,6 +62,8 @@ def revert_to(
         )
     except ValidationError as exc:
         raise Conflict("The earlier state cannot be restored: " + "; ".join(exc.messages)) from exc
+    finally:
+        REVERTING.reset(token)
 
 
 def revert_data(model: type[Model], record) -> dict:

@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from history.feed import ChangeFeedView
 from kbapi.http import errors, health
 from kbapi.http.auth import MeView, TokenView, admin_login
 from kbapi.http.root import APIRootView
@@ -15,6 +16,7 @@ api_v1 = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("auth/me/", MeView.as_view(), name="auth-me"),
     path("search/", SearchView.as_view(), name="search"),
+    path("changes/", ChangeFeedView.as_view(), name="changes"),
     path("", include("discovery.api.urls")),
     path("", include("concepts.api.urls")),
     path("", include("relations.api.urls")),

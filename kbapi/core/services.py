@@ -91,11 +91,23 @@ def _record(
     instance._history_related = dict(related) if related is not None else None
 
 
-def _announce(instance: models.Model, action: str, fields: Iterable[str] | None = None) -> None:
-    """Tell the derived data (search index, caches) what was written; ``fields``: what changed
-    in an update (None: everything may have)."""
+def _announce(
+    instance: models.Model,
+    action: str,
+    fields: Iterable[str] | None = None,
+    previous_slug: str | None = None,
+) -> None:
+    """Tell the derived data (search index, change feed, caches) what was written;
+    ``fields``: what changed in an update (None: everything may have); ``previous_slug``:
+    the slug an update renamed the object from."""
     fields = frozenset(fields) if fields is not None else None
-    object_written.send(sender=type(instance), instance=instance, action=action, fields=fields)
+    object_written.send(
+        sender=type(instance),
+        instance=instance,
+        action=action,
+        fields=fields,
+        previous_slug=previous_slug,
+    )
     transaction.on_commit(lambda: knowledge_changed.send(sender=type(instance)))
 
 
@@ -238,8 +250,14 @@ def update_instance(
     _save(stored, update_fields=changed)
     for name, values in changed_m2m.items():
         getattr(stored, name).set(values)
-    _announce(stored, "update", fields=[*changed, *changed_m2m])
-    if previous_slug is not None and "slug" in changed:
+    renamed = previous_slug is not None and "slug" in changed
+    _announce(
+        stored,
+        "update",
+        fields=[*changed, *changed_m2m],
+        previous_slug=previous_slug if renamed else None,
+    )
+    if renamed:
         touch_referrers(
             stored,
             actor=actor,

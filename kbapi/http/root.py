@@ -19,6 +19,7 @@ RESOURCES = {
     "relation_types": "relation-types",
     "comparisons": "comparison-list",
     "search": "search",
+    "changes": "changes",
     "graph": "graph",
     "graph_mermaid": "graph-mermaid",
     "graph_dot": "graph-dot",

@@ -104,6 +104,9 @@ SPECTACULAR_SETTINGS = {
         "ExampleKindEnum": "concepts.models.Example.Kind",
         # what a search hit is: its own enum, so a TypeScript client narrows on hit.type
         "SearchHitTypeEnum": "search.models.SearchDocument.Kind",
+        # a history entry's action, and the change feed's (which adds "reverted")
+        "ActionEnum": "history.api.ACTION_CHOICES",
+        "ChangeActionEnum": "history.feed.ACTION_CHOICES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -33,6 +33,7 @@ NOT_COLLECTIONS = {
 COLLECTIONS = {
     "/api/v1/advisor/": "advisor/?q=user+session+cache",
     "/api/v1/categories/": "categories/",
+    "/api/v1/changes/": "changes/",
     "/api/v1/compare/": "compare/?concepts=key-value-store,graph-database",
     "/api/v1/comparisons/": "comparisons/",
     "/api/v1/comparisons/{slug}/history/": "comparisons/nosql-families/history/",
