@@ -28,7 +28,10 @@ if not re.fullmatch(r"[a-z][a-z0-9+.-]*:[^\s\"<>]*[/#]", SKOS_BASE_IRI):
     )
 
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", "")
-CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Link", "X-Request-ID", "Retry-After"]
+CORS_EXPOSE_HEADERS = [
+    *("ETag", "Last-Modified", "Link", "X-Request-ID", "Retry-After"),
+    *("RateLimit-Policy", "RateLimit"),  # kbapi.http.throttling
+]
 # A frontend's safe write sends If-Match (with the ETag it read) and may say why
 # (X-Change-Message); its revalidating read sends If-None-Match.
 CORS_ALLOW_HEADERS = (*default_headers, "if-match", "if-none-match", "x-change-message")
