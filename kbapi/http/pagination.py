@@ -1,8 +1,21 @@
 """Every collection's shape: ``{"count", "next", "previous", "results"}`` plus the
 endpoint's own keys. Page-number pagination with a clamped ``page_size`` and an RFC 8288
-``Link`` header for the lists; the same four keys for collections served whole."""
+``Link`` header for the lists; the same four keys for collections served whole.
 
+The resource lists (:class:`ListPagination`) also page by cursor, when asked with
+``?pagination=cursor`` (or given a ``cursor``): in creation order (the primary key,
+unique and never changed), each page starting after the last row of the one before,
+so rows inserted meanwhile shift nothing (none is skipped or seen twice; a new row
+shows up on a later page). ``count`` is still the whole filtered list's size. A cursor
+is opaque and signed: any other value is a 400 in the error shape, and so is asking
+for an ``ordering`` (the cursor's order is fixed) or a ``page`` with it.
+"""
+
+from django.core import signing
+from django.db.models import QuerySet
 from rest_framework import exceptions, pagination, serializers
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 MAX_PAGE_SIZE = 100
 
@@ -57,6 +70,140 @@ class PageNumberPagination(pagination.PageNumberPagination):
         if links:
             response["Link"] = ", ".join(links)
         return response
+
+
+PAGINATION_PARAM = "pagination"
+CURSOR_PARAM = "cursor"
+PAGINATION_MODES = ("page", "cursor")
+_CURSOR_SIGNER = signing.Signer(salt="kbapi.http.pagination.cursor")
+MAX_CURSOR_LENGTH = 200
+
+
+class CursorPagination(pagination.CursorPagination):
+    """DRF's cursor over the primary key, with a signed cursor that a 400 refuses when
+    it is not one this API made (DRF answers a 404, or a 500 for a position of the
+    wrong type)."""
+
+    ordering = ("id",)
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+    template = None
+
+    def get_page_size(self, request):
+        return PageNumberPagination().get_page_size(request)
+
+    def get_ordering(self, request, queryset, view):
+        return self.ordering
+
+    def decode_cursor(self, request):
+        encoded = request.query_params.get(self.cursor_query_param)
+        if encoded is None:
+            return None
+        try:
+            if len(encoded) > MAX_CURSOR_LENGTH:
+                raise signing.BadSignature
+            token = _CURSOR_SIGNER.unsign(encoded)
+            direction, rest = token[0], token[1:]
+            position, _, offset = rest.partition(".")
+            if direction not in "fb" or not position.isdigit() or not (offset or "0").isdigit():
+                raise signing.BadSignature
+            offset = min(int(offset or 0), self.offset_cutoff)
+        except (signing.BadSignature, IndexError):
+            raise _invalid(
+                self.cursor_query_param,
+                "Not a cursor of this list: follow the next or previous link of a page.",
+            ) from None
+        return pagination.Cursor(offset=offset, reverse=direction == "b", position=position)
+
+    def encode_cursor(self, cursor):
+        position = "" if cursor.position is None else str(cursor.position)
+        token = f"{'b' if cursor.reverse else 'f'}{position}"
+        if cursor.offset:
+            token += f".{cursor.offset}"
+        return replace_query_param(
+            self.base_url, self.cursor_query_param, _CURSOR_SIGNER.sign(token)
+        )
+
+
+class ListPagination(PageNumberPagination):
+    """The resource lists: page numbers, or a cursor with ``?pagination=cursor``."""
+
+    cursor_paginator = None
+
+    def cursor_mode(self, request) -> bool:
+        params = request.query_params
+        mode = params.get(PAGINATION_PARAM)
+        if mode is not None and mode not in PAGINATION_MODES:
+            raise _invalid(PAGINATION_PARAM, f"One of: {', '.join(PAGINATION_MODES)}.")
+        if mode == "page" and CURSOR_PARAM in params:
+            raise _invalid(CURSOR_PARAM, "A cursor goes with pagination=cursor, not page.")
+        return mode == "cursor" or CURSOR_PARAM in params
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.cursor_paginator = None
+        if not self.cursor_mode(request):
+            return super().paginate_queryset(queryset, request, view)
+        params = request.query_params
+        if self.page_query_param in params:
+            raise _invalid(self.page_query_param, "Pages by cursor have no numbers.")
+        if params.get("ordering"):
+            raise _invalid(
+                "ordering",
+                "Pages by cursor are in creation order; ordering goes with page numbers.",
+            )
+        if not isinstance(queryset, QuerySet):
+            # an object's history: its entries are paired with the one before, in Python
+            raise _invalid(PAGINATION_PARAM, "This list pages by number only.")
+        self.request = request
+        self.count = queryset.count()
+        self.cursor_paginator = CursorPagination()
+        return self.cursor_paginator.paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        cursor = self.cursor_paginator
+        if cursor is None:
+            return super().get_paginated_response(data)
+        next_url, previous_url = cursor.get_next_link(), cursor.get_previous_link()
+        response = Response(
+            {"count": self.count, "next": next_url, "previous": previous_url, "results": data}
+        )
+        first = remove_query_param(cursor.base_url, CURSOR_PARAM)
+        first = replace_query_param(first, PAGINATION_PARAM, "cursor")
+        links = [(next_url, "next"), (previous_url, "prev"), (first, "first")]
+        response["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for url, rel in links if url)
+        return response
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        if getattr(view, "action", None) != "list":  # an object's history: numbers only
+            return parameters
+        return [
+            *parameters,
+            {
+                "name": PAGINATION_PARAM,
+                "required": False,
+                "in": "query",
+                "description": (
+                    "How to page: `page` (the default: page numbers, `page`) or `cursor` "
+                    "(creation order, stable while rows are added: follow `next` and "
+                    "`previous`, whose `cursor` parameter carries the position; `count` "
+                    "is still the whole list's size). With `cursor`, `ordering` and "
+                    "`page` are a 400."
+                ),
+                "schema": {"type": "string", "enum": list(PAGINATION_MODES)},
+            },
+            {
+                "name": CURSOR_PARAM,
+                "required": False,
+                "in": "query",
+                "description": (
+                    "A position in the list by cursor, as the `cursor` parameter of a "
+                    "page's `next` or `previous` link (implies `pagination=cursor`). "
+                    "Opaque and signed: any other value is a 400."
+                ),
+                "schema": {"type": "string", "maxLength": MAX_CURSOR_LENGTH},
+            },
+        ]
 
 
 def collection(results: list, **extra) -> dict:

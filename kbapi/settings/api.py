@@ -52,7 +52,7 @@ REST_FRAMEWORK = {
         "kbapi.http.filters.BoundedSearchFilter",
         "kbapi.http.filters.StrictOrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "kbapi.http.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "kbapi.http.pagination.ListPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "kbapi.http.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "kbapi.http.openapi.autoschema.AutoSchema",
