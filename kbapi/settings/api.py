@@ -113,6 +113,7 @@ SPECTACULAR_SETTINGS = {
         "kbapi.http.openapi.autoschema.add_error_responses",
         "kbapi.http.openapi.conditional.add_conditional_headers",
         "kbapi.http.openapi.caching.add_cache_headers",
+        "kbapi.http.openapi.ratelimit.add_ratelimit_headers",
         "kbapi.http.openapi.expansion.add_query_parameters",
         "kbapi.http.openapi.summaries.describe_operations",
         "kbapi.http.openapi.jsonld.jsonld_schema_hook",
