@@ -7,7 +7,8 @@ The resource lists (:class:`ListPagination`) also page by cursor, when asked wit
 unique and never changed), each page starting after the last row of the one before,
 so rows inserted meanwhile shift nothing (none is skipped or seen twice; a new row
 shows up on a later page). ``count`` is still the whole filtered list's size. A cursor
-is opaque and signed: any other value is a 400 in the error shape, and so is asking
+is opaque and signed for its list: any other value (another list's cursor
+included) is a 400 in the error shape, and so is asking
 for an ``ordering`` (the cursor's order is fixed) or a ``page`` with it.
 """
 
@@ -75,7 +76,6 @@ class PageNumberPagination(pagination.PageNumberPagination):
 PAGINATION_PARAM = "pagination"
 CURSOR_PARAM = "cursor"
 PAGINATION_MODES = ("page", "cursor")
-_CURSOR_SIGNER = signing.Signer(salt="kbapi.http.pagination.cursor")
 MAX_CURSOR_LENGTH = 200
 
 
@@ -95,6 +95,11 @@ class CursorPagination(pagination.CursorPagination):
     def get_ordering(self, request, queryset, view):
         return self.ordering
 
+    @staticmethod
+    def signer(request) -> signing.Signer:
+        """Signs a cursor for one list (its path): another list's cursor is refused."""
+        return signing.Signer(salt=f"kbapi.http.pagination.cursor:{request.path}")
+
     def decode_cursor(self, request):
         encoded = request.query_params.get(self.cursor_query_param)
         if encoded is None:
@@ -102,7 +107,7 @@ class CursorPagination(pagination.CursorPagination):
         try:
             if len(encoded) > MAX_CURSOR_LENGTH:
                 raise signing.BadSignature
-            token = _CURSOR_SIGNER.unsign(encoded)
+            token = self.signer(request).unsign(encoded)
             direction, rest = token[0], token[1:]
             position, _, offset = rest.partition(".")
             if direction not in "fb" or not position.isdigit() or not (offset or "0").isdigit():
@@ -120,9 +125,8 @@ class CursorPagination(pagination.CursorPagination):
         token = f"{'b' if cursor.reverse else 'f'}{position}"
         if cursor.offset:
             token += f".{cursor.offset}"
-        return replace_query_param(
-            self.base_url, self.cursor_query_param, _CURSOR_SIGNER.sign(token)
-        )
+        signed = self.signer(self.request).sign(token)
+        return replace_query_param(self.base_url, self.cursor_query_param, signed)
 
 
 class ListPagination(PageNumberPagination):
@@ -199,7 +203,8 @@ class ListPagination(PageNumberPagination):
                 "description": (
                     "A position in the list by cursor, as the `cursor` parameter of a "
                     "page's `next` or `previous` link (implies `pagination=cursor`). "
-                    "Opaque and signed: any other value is a 400."
+                    "Opaque and signed for this list: any other value (another list's cursor "
+                    "too) is a 400."
                 ),
                 "schema": {"type": "string", "maxLength": MAX_CURSOR_LENGTH},
             },

@@ -124,6 +124,9 @@ def test_a_tampered_cursor_is_a_400_in_the_error_shape(anon, small_kb):
     for bad in tampered(cursor):
         error = assert_error(anon.get(reverse("tag-list"), {"cursor": bad}), 400, "invalid")
         assert "cursor" in error["errors"]
+    assert anon.get(reverse("tag-list"), {"cursor": cursor}).status_code == 200
+    # another list's cursor: signed for the list it came from
+    assert_error(anon.get(reverse("category-list"), {"cursor": cursor}), 400, "invalid")
 
 
 @pytest.mark.parametrize(
