@@ -10,6 +10,7 @@ shows up on a later page). ``count`` is still the whole filtered list's size. A 
 is opaque and signed for its list: any other value (another list's cursor
 included) is a 400 in the error shape, and so is asking
 for an ``ordering`` (the cursor's order is fixed) or a ``page`` with it.
+An object's history, built in Python, pages by cursor too (:class:`SequenceCursor`).
 """
 
 from django.core import signing
@@ -129,6 +130,48 @@ class CursorPagination(pagination.CursorPagination):
         return replace_query_param(self.base_url, self.cursor_query_param, signed)
 
 
+class SequenceCursor:
+    """A cursor over a list built whole in Python (an object's history, newest first),
+    by the unique key of its items (``key(item)``, a whole number): a page starts just
+    after (or ends just before) the item the cursor names, wherever that item now is,
+    so items added elsewhere in the list shift nothing."""
+
+    def __init__(self, key):
+        self.key = key
+
+    def paginate(self, items: list, request) -> list:
+        self.codec = codec = CursorPagination()
+        codec.request, codec.base_url = request, request.build_absolute_uri()
+        self.base_url = codec.base_url
+        size = codec.get_page_size(request)
+        cursor = codec.decode_cursor(request)
+        keys = [self.key(item) for item in items]
+        start, end = 0, size
+        if cursor is not None:
+            try:
+                at = keys.index(int(cursor.position))
+            except ValueError:
+                message = "This cursor's item is no longer in the list."
+                raise _invalid(CURSOR_PARAM, message) from None
+            start, end = (max(at - size, 0), at) if cursor.reverse else (at + 1, at + 1 + size)
+        page = items[start:end]
+        self.next_key = keys[end - 1] if page and end < len(items) else None
+        self.previous_key = keys[start] if page and start > 0 else None
+        return page
+
+    def _link(self, position, reverse: bool) -> str | None:
+        if position is None:
+            return None
+        cursor = pagination.Cursor(offset=0, reverse=reverse, position=position)
+        return self.codec.encode_cursor(cursor)
+
+    def get_next_link(self):
+        return self._link(self.next_key, reverse=False)
+
+    def get_previous_link(self):
+        return self._link(self.previous_key, reverse=True)
+
+
 class ListPagination(PageNumberPagination):
     """The resource lists: page numbers, or a cursor with ``?pagination=cursor``."""
 
@@ -155,10 +198,15 @@ class ListPagination(PageNumberPagination):
                 "ordering",
                 "Pages by cursor are in creation order; ordering goes with page numbers.",
             )
-        if not isinstance(queryset, QuerySet):
-            # an object's history: its entries are paired with the one before, in Python
-            raise _invalid(PAGINATION_PARAM, "This list pages by number only.")
         self.request = request
+        if not isinstance(queryset, QuerySet):
+            # built in Python (an object's history): by the key its view names
+            key = getattr(view, "cursor_key", None)
+            if key is None:
+                raise _invalid(PAGINATION_PARAM, "This list pages by number only.")
+            self.count = len(queryset)
+            self.cursor_paginator = SequenceCursor(key)
+            return self.cursor_paginator.paginate(queryset, request)
         self.count = queryset.count()
         self.cursor_paginator = CursorPagination()
         return self.cursor_paginator.paginate_queryset(queryset, request, view)
@@ -179,8 +227,15 @@ class ListPagination(PageNumberPagination):
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
-        if getattr(view, "action", None) != "list":  # an object's history: numbers only
+        listing = getattr(view, "action", None) == "list"
+        if not listing and getattr(view, "cursor_key", None) is None:
             return parameters
+        order = (
+            "creation order"
+            if listing
+            else "the list's own order, an object's history newest first: entries added "
+            "meanwhile are on the first page"
+        )
         return [
             *parameters,
             {
@@ -189,7 +244,7 @@ class ListPagination(PageNumberPagination):
                 "in": "query",
                 "description": (
                     "How to page: `page` (the default: page numbers, `page`) or `cursor` "
-                    "(creation order, stable while rows are added: follow `next` and "
+                    f"({order}; stable while rows are added: follow `next` and "
                     "`previous`, whose `cursor` parameter carries the position; `count` "
                     "is still the whole list's size). With `cursor`, `ordering` and "
                     "`page` are a 400."

@@ -152,8 +152,30 @@ def test_page_numbers_stay_the_default_and_unchanged(anon, small_kb):
     }
 
 
-def test_an_objects_history_pages_by_number_only(anon, small_kb):
-    slug = anon.get(reverse("concept-list")).json()["results"][0]["slug"]
-    url = reverse("concept-history", args=[slug])
-    assert anon.get(url).status_code == 200
-    assert_error(anon.get(url + "?pagination=cursor"), 400, "invalid")
+def test_an_objects_history_pages_by_cursor_while_edits_land_on_top(editor, small_kb):
+    target = reverse("concept-detail", args=["database"])
+    for i in range(5):
+        assert editor.patch(target, {"summary": f"Edit {i}."}, format="json").status_code == 200
+    url = reverse("concept-history", args=["database"])
+    before = [entry["id"] for entry in editor.get(url + "?page_size=100").json()["results"]]
+    assert len(before) >= 6
+    seen, next_url, pages = [], url + "?pagination=cursor&page_size=2", 0
+    while next_url and pages < 20:
+        body = editor.get(next_url).json()
+        assert body["count"] == len(before) + pages  # one edit more per page read
+        seen += [entry["id"] for entry in body["results"]]
+        editor.patch(target, {"summary": f"Meanwhile {pages}."}, format="json")  # on top
+        next_url, pages = body["next"], pages + 1
+    assert seen == before  # newest first, none twice, none skipped; new edits on page 1
+    back = editor.get(body["previous"]).json()
+    assert [entry["id"] for entry in back["results"]] == before[-4:-2]
+
+
+def test_a_list_built_in_python_without_a_cursor_key_pages_by_number_only(rf):
+    from rest_framework.request import Request
+
+    from kbapi.http.pagination import ListPagination
+
+    request = Request(rf.get("/api/v1/x/?pagination=cursor"))
+    with pytest.raises(Exception, match="by number only"):
+        ListPagination().paginate_queryset([1, 2, 3], request, view=object())
