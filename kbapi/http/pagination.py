@@ -111,14 +111,17 @@ class CursorPagination(pagination.CursorPagination):
             token = self.signer(request).unsign(encoded)
             direction, rest = token[0], token[1:]
             position, _, offset = rest.partition(".")
-            if direction not in "fb" or not position.isdigit() or not (offset or "0").isdigit():
+            offset = offset or "0"
+            if direction not in "fb" or not _digits(offset) or not _digits(position or "0"):
                 raise signing.BadSignature
-            offset = min(int(offset or 0), self.offset_cutoff)
+            offset = min(int(offset), self.offset_cutoff)
         except (signing.BadSignature, IndexError):
             raise _invalid(
                 self.cursor_query_param,
                 "Not a cursor of this list: follow the next or previous link of a page.",
             ) from None
+        # no position: DRF's first page followed by an offset alone (rows of one position)
+        position = position or None
         return pagination.Cursor(offset=offset, reverse=direction == "b", position=position)
 
     def encode_cursor(self, cursor):
@@ -147,7 +150,7 @@ class SequenceCursor:
         cursor = codec.decode_cursor(request)
         keys = [self.key(item) for item in items]
         start, end = 0, size
-        if cursor is not None:
+        if cursor is not None and cursor.position is not None:
             try:
                 at = keys.index(int(cursor.position))
             except ValueError:
@@ -289,6 +292,10 @@ class CollectionSerializer(serializers.Serializer):
     def to_representation(self, answer):
         whole = {"count": len(answer["results"]), "next": None, "previous": None}
         return super().to_representation({**whole, **answer})
+
+
+def _digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
 
 
 MAX_DIGITS = 18  # beyond any page count; keeps int() and the database's integers in range
