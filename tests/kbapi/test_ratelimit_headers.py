@@ -10,6 +10,8 @@ from django.test import override_settings
 from django.urls import reverse
 from rest_framework.throttling import SimpleRateThrottle
 
+from kbapi.http import throttling
+from tests.kbapi.test_outages import dead_redis_url, redis_cache
 from tests.kbapi.test_throttling_cors import admin_login, assert_throttled
 
 RATES = {"anon": "3/minute", "user": "5/minute", "write": "2/minute", "login": "2/minute"}
@@ -123,3 +125,34 @@ def test_a_response_cache_hit_is_not_counted_and_carries_no_fields():
     assert hit["headers"]["x-cache"] == "hit"
     assert "ratelimit" not in hit["headers"]
     assert "ratelimit-policy" not in hit["headers"]
+
+
+@pytest.fixture
+def fresh_counters():
+    """The throttles' handles on the cache made anew (CACHES changes in the test)."""
+
+    def clear():
+        throttling.counters.cache_clear()
+        throttling._shared_location.cache_clear()
+        throttling.local_counters().clear()
+
+    clear()
+    yield
+    clear()
+
+
+def test_while_redis_is_down_the_fields_show_the_process_count(
+    anon, small_kb, clock, fresh_counters
+):
+    """The per-process count that stands in for Redis's (kbapi.http.throttling) is the
+    one the fields show, down to 0 on the 429s."""
+    from kbapi.edge.version import reset_version
+
+    try:
+        with override_settings(CACHES=redis_cache(dead_redis_url())):
+            responses = [anon.get(reverse("tag-list")) for _ in range(4)]
+    finally:
+        reset_version()
+    assert [r.status_code for r in responses] == [200, 200, 200, 429]
+    assert [fields(r)[3] for r in responses] == [2, 1, 0, 0]
+    assert all(fields(r)[:3] == ("anon", 3, 60) and fields(r)[4] == 40 for r in responses)
