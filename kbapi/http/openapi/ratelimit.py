@@ -8,7 +8,8 @@ RATELIMIT_HEADERS = {
             '`"<name>";q=<requests>;w=<seconds>`, e.g. `"anon";q=1000;w=60`. Names: '
             "`anon` (per address), `user` (per signed-in user), `write` (writes), "
             "`login` and `login_user` (token and admin logins, per address and per "
-            "username). Absent from answers the response cache serves (not counted)."
+            "username). Absent where nothing was counted: answers the response cache "
+            "serves, and 401/403 (decided before the throttles)."
         ),
         "schema": {"type": "string"},
         "example": '"anon";q=1000;w=60',
@@ -17,8 +18,8 @@ RATELIMIT_HEADERS = {
         "description": (
             f"What is left of that policy's window ({DRAFT}): "
             '`"<name>";r=<requests left>;t=<seconds until the window resets>`, e.g. '
-            '`"anon";r=998;t=41`; `r=0` on a 429, next to `Retry-After`. Absent from '
-            "answers the response cache serves (not counted)."
+            '`"anon";r=998;t=41`; `r=0` on a 429, next to `Retry-After`. Absent where '
+            "nothing was counted (as `RateLimit-Policy`)."
         ),
         "schema": {"type": "string"},
         "example": '"anon";r=998;t=41',
