@@ -156,3 +156,10 @@ def test_while_redis_is_down_the_fields_show_the_process_count(
     assert [r.status_code for r in responses] == [200, 200, 200, 429]
     assert [fields(r)[3] for r in responses] == [2, 1, 0, 0]
     assert all(fields(r)[:3] == ("anon", 3, 60) and fields(r)[4] == 40 for r in responses)
+
+
+def test_a_refusal_for_credentials_comes_before_the_count(anon, small_kb, clock):
+    response = anon.post(reverse("tag-list"), {"slug": "t", "name": "T"}, format="json")
+    assert response.status_code == 401
+    assert "RateLimit" not in response and "RateLimit-Policy" not in response
+    assert fields(anon.get(reverse("tag-list")))[3] == 2  # the POST was not counted
