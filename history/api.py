@@ -90,6 +90,8 @@ def shows_users(user, model: type[Model]) -> bool:
 class HistoryMixin:
     """``history/`` and ``history/{id}/revert/`` on a viewset of a model with history."""
 
+    cursor_key = staticmethod(lambda pair: pair[0].history_id)  # kbapi.http.pagination
+
     def history_lookup(self) -> dict:
         return {"slug": self.kwargs[self.lookup_field]}
 

@@ -24,13 +24,16 @@ A stored entry keeps the status, headers and body; on a hit the request id is
 fresh (``kbapi.edge.request_log`` wraps this) and ``If-None-Match`` is answered
 with 304 from the entry's ETag. Django's caching policy (``kbapi.http.caching``)
 gives every read it answers its ``Cache-Control`` and an ``ETag`` (lists too),
-so hits and these 304s carry exactly the headers Django's answer had; the
-cache adds none of its own but ``X-Cache``. Memory is bounded (LRU over
-entries and bytes). Cache hits skip DRF's throttles: they cost next to nothing.
+so hits and these 304s carry exactly the headers Django's answer had (but
+the RateLimit fields, below); the cache adds none of its own but ``X-Cache``.
+Memory is bounded (LRU over entries and bytes). Cache hits skip DRF's
+throttles: they cost next to nothing, are not counted, and carry no
+``RateLimit``/``RateLimit-Policy`` (those of the miss that stored the entry
+described another client's count and are not stored).
 """
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kbapi.edge.etags import none_match
 
@@ -40,6 +43,7 @@ KEY_HEADERS = (b"host", b"accept", b"origin", b"x-forwarded-proto", b"x-forwarde
 HARMLESS_VARY = {"cookie", "authorization", "accept-encoding"}
 HIT = (b"x-cache", b"hit")
 MISS = (b"x-cache", b"miss")
+RATELIMIT_HEADERS = {b"ratelimit", b"ratelimit-policy"}  # kbapi.http.throttling
 NOT_MODIFIED_HEADERS = {
     b"etag",
     b"vary",
@@ -242,7 +246,10 @@ class ResponseCacheMiddleware:
             return
         entry = Entry(version, start["status"], headers, body, _header(headers, b"etag") or b"")
         if scope["method"] == "GET" or not body:
-            self.store.put(key, entry)
+            # the RateLimit fields were this client's count: a hit is not counted
+            kept = [(k, v) for k, v in headers if k not in RATELIMIT_HEADERS]
+            stored = entry if len(kept) == len(headers) else replace(entry, headers=kept)
+            self.store.put(key, stored)
         if if_none_match is not None:
             scope = {**scope, "headers": [*scope["headers"], (b"if-none-match", if_none_match)]}
         await self._send_entry(entry, scope, send, MISS)

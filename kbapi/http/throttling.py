@@ -24,9 +24,22 @@ its own memory (:func:`local_counters`) until Redis answers again, so a
 client gets at most its rate per worker process meanwhile. Redis's breaker
 (``kbapi.edge.outage``) keeps requests from waiting on it more than once per
 ``REDIS_RETRY_AFTER`` seconds and logs the outage once.
+
+Every response a throttle counted says where its client stands, in the
+``RateLimit-Policy`` and ``RateLimit`` fields of the IETF draft "RateLimit header
+fields for HTTP" (draft-ietf-httpapi-ratelimit-headers-10): the policy (quota
+``q`` per window ``w`` seconds) and what ``r`` remains of it for ``t`` more
+seconds, for the one count closest to refusing (the fewest requests left) among
+those the request was counted in. Each count notes itself on the request
+(:meth:`WindowCount.note`); :class:`RateLimitHeadersMiddleware` writes the two
+fields, on 429s too (with ``r=0``, next to ``Retry-After``). An answer the
+response cache (``kbapi.edge.response_cache``) serves never reaches the
+throttles: it is not counted and carries neither field (the cache strips them
+before storing).
 """
 
 import hashlib
+import math
 from collections.abc import Mapping
 from functools import cache
 
@@ -72,6 +85,44 @@ def shared_breaker() -> Breaker | None:
     return redis_breaker(location) if location else None
 
 
+RATELIMIT_ATTRIBUTE = "kbapi_ratelimit"
+
+
+class RateLimitState:
+    """Where a client stands in one count: its policy and what is left of the window."""
+
+    __slots__ = ("policy", "quota", "window", "remaining", "reset")
+
+    def __init__(self, policy: str, quota: int, window: int, remaining: int, reset: int):
+        self.policy, self.quota, self.window = policy, quota, window
+        self.remaining, self.reset = remaining, reset
+
+    def closer_than(self, other: "RateLimitState") -> bool:
+        """Closer to refusing: fewer requests left (on a tie, the longer wait)."""
+        return (self.remaining, -self.reset) < (other.remaining, -other.reset)
+
+    def headers(self) -> tuple[str, str]:
+        """``RateLimit-Policy`` and ``RateLimit``: structured-field lists of one item."""
+        return (
+            f'"{self.policy}";q={self.quota};w={self.window}',
+            f'"{self.policy}";r={self.remaining};t={self.reset}',
+        )
+
+
+class RateLimitHeadersMiddleware:
+    """Writes the RateLimit fields of the count a request came closest to refusing in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        state = request.__dict__.get(RATELIMIT_ATTRIBUTE)
+        if state is not None:
+            response["RateLimit-Policy"], response["RateLimit"] = state.headers()
+        return response
+
+
 class WindowCount:
     """``SimpleRateThrottle`` counting requests per fixed window of the rate's period."""
 
@@ -85,14 +136,33 @@ class WindowCount:
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
-        return self.allow_key(self.key)
+        return self.allow_key(self.key, request)
 
-    def allow_key(self, key: str) -> bool:
-        """Count one more request against ``key`` in this window; whether it is allowed."""
+    def allow_key(self, key: str, request=None, policy: str | None = None) -> bool:
+        """Count one more request against ``key`` in this window; whether it is allowed.
+        With ``request``, note the count on it for the RateLimit fields (under ``policy``,
+        the scope's name by default)."""
         self.now = self.timer()
         window = int(self.now // self.duration)
         self.window_end = (window + 1) * self.duration
-        return self._counted(f"{key}:{window}") <= self.num_requests
+        count = self._counted(f"{key}:{window}")
+        if request is not None:
+            self.note(request, count, policy or self.scope)
+        return count <= self.num_requests
+
+    def note(self, request, count: int, policy: str) -> None:
+        """Keep, on the (Django) request, the count with the fewest requests left."""
+        state = RateLimitState(
+            policy,
+            self.num_requests,
+            self.duration,
+            max(self.num_requests - count, 0),
+            max(math.ceil(self.window_end - self.now), 1),
+        )
+        django_request = getattr(request, "_request", request)
+        current = getattr(django_request, RATELIMIT_ATTRIBUTE, None)
+        if current is None or state.closer_than(current):
+            setattr(django_request, RATELIMIT_ATTRIBUTE, state)
 
     def _counted(self, counter: str) -> int:
         """The count, in Redis when it answers, else in this process's memory."""
@@ -203,13 +273,13 @@ class LoginRateThrottle(WindowCount, throttling.SimpleRateThrottle):
         if self.rate is None:
             return True
         allowed = self.allow_key(
-            self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+            self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}, request
         )
         name = username()
         if name:
             digest = hashlib.sha256(name.strip().casefold().encode()).hexdigest()[:32]
             key = self.cache_format % {"scope": f"{self.scope}_user", "ident": digest}
-            allowed = self.allow_key(key) and allowed
+            allowed = self.allow_key(key, request, f"{self.scope}_user") and allowed
         return allowed
 
 

@@ -28,7 +28,10 @@ if not re.fullmatch(r"[a-z][a-z0-9+.-]*:[^\s\"<>]*[/#]", SKOS_BASE_IRI):
     )
 
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", "")
-CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Link", "X-Request-ID", "Retry-After"]
+CORS_EXPOSE_HEADERS = [
+    *("ETag", "Last-Modified", "Link", "X-Request-ID", "Retry-After"),
+    *("RateLimit-Policy", "RateLimit"),  # kbapi.http.throttling
+]
 # A frontend's safe write sends If-Match (with the ETag it read) and may say why
 # (X-Change-Message); its revalidating read sends If-None-Match.
 CORS_ALLOW_HEADERS = (*default_headers, "if-match", "if-none-match", "x-change-message")
@@ -49,7 +52,7 @@ REST_FRAMEWORK = {
         "kbapi.http.filters.BoundedSearchFilter",
         "kbapi.http.filters.StrictOrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "kbapi.http.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "kbapi.http.pagination.ListPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "kbapi.http.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "kbapi.http.openapi.autoschema.AutoSchema",
@@ -113,6 +116,7 @@ SPECTACULAR_SETTINGS = {
         "kbapi.http.openapi.autoschema.add_error_responses",
         "kbapi.http.openapi.conditional.add_conditional_headers",
         "kbapi.http.openapi.caching.add_cache_headers",
+        "kbapi.http.openapi.ratelimit.add_ratelimit_headers",
         "kbapi.http.openapi.expansion.add_query_parameters",
         "kbapi.http.openapi.summaries.describe_operations",
         "kbapi.http.openapi.jsonld.jsonld_schema_hook",

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # outermost: it sees every response, the guards' and the error handlers' included
     "kbapi.http.caching.CachePolicyMiddleware",
+    "kbapi.http.throttling.RateLimitHeadersMiddleware",  # RateLimit fields of the counts
     "kbapi.http.middleware.RequestGuardMiddleware",
     "kbapi.http.middleware.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
