@@ -112,6 +112,8 @@ def test_generated_python_client_calls_every_operation_and_variant(live_app, cli
     call(anon, "api_root")
     types = call(anon, "relation_types_list")
     assert {t.slug: t.label for t in types.results}["is-a"] == "is a"
+    feed = call(anon, "changes_list", since=0)
+    assert feed.results and feed.results[0].action.value == "created"
     for list_id, detail_id, key in (
         ("categories_list", "categories_retrieve", "database-type"),
         ("tags_list", "tags_retrieve", None),

@@ -130,7 +130,7 @@ def test_the_shell_blocks_name_the_calls_they_make():
 
 def python_blocks() -> list[str]:
     found = blocks("python")
-    assert len(found) == 2, "a new Python block needs a test here"
+    assert len(found) == 3, "a new Python block needs a test here"
     return found
 
 
@@ -199,3 +199,22 @@ def test_the_commands_kept_out_of_the_run_exist():
             assert dry.returncode == 0, dry.stderr
     assert (ROOT / ".env.example").exists() and (ROOT / "docker-compose.yml").exists()
     assert os.access(ROOT / "manage.py", os.R_OK)
+
+
+def test_the_change_feed_poller_follows_the_feed(server, workdir):
+    """The poller loops for ever by design: it runs until it has caught up and sleeps."""
+    snippet = written(python_blocks()[2], server[0])
+    with pytest.raises(subprocess.TimeoutExpired) as stopped:
+        subprocess.run(
+            [sys.executable, "-c", snippet],
+            cwd=workdir,
+            env=environment(server, workdir),
+            capture_output=True,
+            text=True,
+            timeout=20,
+        )
+    lines = (stopped.value.stdout or b"").decode().splitlines()
+    assert len(lines) > 300 and lines[0].split()[1:3] == ["created", "category"], lines[:3]
+    cursors = [int(line.split()[0]) for line in lines]
+    assert cursors == sorted(set(cursors))  # each change once, in order
+    assert "Traceback" not in (stopped.value.stderr or b"").decode()
