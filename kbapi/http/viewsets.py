@@ -24,11 +24,13 @@ class JSONOptionsMixin:
     URL was a 401, which tells a client to sign in for something no one may do.
     """
 
-    def initial(self, request, *args, **kwargs):
+    def perform_authentication(self, request):
+        # DRF's initial(): content negotiation (an unknown format suffix is a 404), then
+        # this, then permissions and throttles
         method = request.method.lower()
         if method not in self.http_method_names or not hasattr(self, method):
             raise exceptions.MethodNotAllowed(request.method)
-        super().initial(request, *args, **kwargs)
+        super().perform_authentication(request)
 
     def options(self, request, *args, **kwargs):
         response = super().options(request, *args, **kwargs)
