@@ -67,3 +67,30 @@ def make_many(n: int) -> list[Concept]:
             )
         concepts.append(concept)
     return concepts
+
+
+# A new object of each kind with relations, as a request body (the real knowledge base)
+NEW_BODIES = {
+    "concept": {
+        "slug": "document-store",
+        "name": "Document store",
+        "summary": "Stores documents.",
+        "definition": "A store of JSON documents.",
+        "category": "database-type",
+        "source": "Week 1",
+        "tags": ["nosql"],
+    },
+    "example": {
+        "slug": "mongo",
+        "name": "MongoDB",
+        "kind": "system",
+        "description": "A document database.",
+        "concepts": ["database", "key-value-store"],
+    },
+    "relation": {"source": "key-value-store", "type": "related-to", "target": "database"},
+    "comparison": comparison_body(
+        "db-vs-kv",
+        "Database vs key-value",
+        {"Shape": {"database": "any", "key-value-store": "pairs"}},
+    ),
+}

@@ -17,33 +17,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from history.models import Change
-from tests.factories import comparison_body
+from tests.factories import NEW_BODIES
 from tests.liveserver import throwaway_database, uvicorn
 
 FEED = "/api/v1/changes/"
 NEW = {
     "category": {"slug": "storage", "name": "Storage", "description": "Where data lives."},
     "tag": {"slug": "week-9", "name": "Week 9"},
-    "concept": {
-        "slug": "document-store",
-        "name": "Document store",
-        "summary": "Stores documents.",
-        "definition": "A store of JSON documents.",
-        "category": "database-type",
-        "source": "Week 1",
-        "tags": ["nosql"],
-    },
-    "example": {
-        "slug": "mongo",
-        "name": "MongoDB",
-        "kind": "system",
-        "description": "A document database.",
-        "concepts": ["database", "key-value-store"],
-    },
-    "relation": {"source": "key-value-store", "type": "related-to", "target": "database"},
-    "comparison": comparison_body(
-        "db-vs-kv", "Database vs key-value", {"Shape": {"database": "any", "key-value-store": "x"}}
-    ),
+    **NEW_BODIES,
 }
 EDIT_FIELD = {
     "category": "description",

@@ -8,32 +8,9 @@ from django.urls import reverse
 
 from concepts.models import Concept, Example, Tag
 from relations.models import Comparison, Relation
-from tests.factories import comparison_body
+from tests.factories import NEW_BODIES
 
-NEW = {
-    "concept": {
-        "slug": "document-store",
-        "name": "Document store",
-        "summary": "Stores documents.",
-        "definition": "A store of JSON documents.",
-        "category": "database-type",
-        "source": "Week 1",
-        "tags": ["nosql"],
-    },
-    "example": {
-        "slug": "mongo",
-        "name": "MongoDB",
-        "kind": "system",
-        "description": "A document database.",
-        "concepts": ["database", "key-value-store"],
-    },
-    "relation": {"source": "key-value-store", "type": "related-to", "target": "database"},
-    "comparison": comparison_body(
-        "db-vs-kv",
-        "Database vs key-value",
-        {"Shape": {"database": "any", "key-value-store": "pairs"}},
-    ),
-}
+NEW = NEW_BODIES
 MODELS = {"concept": Concept, "example": Example, "relation": Relation, "comparison": Comparison}
 EDIT = {
     "concept": ("relational-database", {"summary": "Tables.", "tags": ["sql"]}),
